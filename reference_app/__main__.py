@@ -1,0 +1,131 @@
+"""Command line: migrate | seed [--json] | serve | stack."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from reference_app.settings import Settings
+
+
+def _database_url() -> str:
+    return Settings.from_env().database_url
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    from reference_app.migrations import migrate
+
+    applied = migrate(_database_url())
+    print(f"applied {len(applied)} migration(s)" if applied else "database is up to date")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from reference_app.seed import seed
+
+    try:
+        ZoneInfo(args.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"unknown IANA time zone: {args.time_zone!r}", file=sys.stderr)
+        return 2
+    result = seed(
+        _database_url(),
+        time_zone=args.time_zone,
+        admin_email=args.email,
+        admin_password=args.password,
+    )
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print(f"tenant {result.tenant_name} ({result.time_zone}): {result.tenant_id}")
+        print(f"admin: {result.admin_email} / {result.admin_password}")
+        for key, service_id in result.services.items():
+            print(f"service {key}: {service_id}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    Settings.from_env()  # fail fast on a bad setting, before workers start
+    uvicorn.run(
+        "reference_app.app:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+        access_log=args.access_log,
+    )
+    return 0
+
+
+def cmd_stack(args: argparse.Namespace) -> int:
+    from reference_app.local_stack import local_stack
+
+    with local_stack(
+        servers=1, workers=args.workers, host=args.host, port=args.port, fresh_database=False
+    ) as info:
+        if args.info_file:
+            with open(args.info_file, "w", encoding="utf-8") as fh:
+                json.dump(info.to_json(), fh, indent=2)
+        seed = info.seed
+        print(f"Reference booking service is up at {info.base_url} (database: {info.database_source})")
+        print(f"  API docs:  {info.base_url}/schema/swagger")
+        print(f"  health:    {info.base_url}/health")
+        print(f"  admin:     {seed.admin_email} / {seed.admin_password}")
+        for key, service_id in seed.services.items():
+            print(f"  service {key:<13} {info.base_url}/services/{service_id}")
+        print("Press Ctrl-C to stop.", flush=True)
+        try:
+            while all(s.process.poll() is None for s in info.servers):
+                time.sleep(0.5)
+            print("a server process exited; stopping the stack", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("\nstopping...")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m reference_app", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply pending migrations to DATABASE_URL").set_defaults(func=cmd_migrate)
+
+    seed = sub.add_parser("seed", help="create a demo tenant, admin and services")
+    seed.add_argument("--json", action="store_true", help="print ids and credentials as JSON")
+    seed.add_argument("--time-zone", default="America/New_York")
+    seed.add_argument("--email", help="admin email (default: a new random address)")
+    seed.add_argument("--password", help="admin password (default: random)")
+    seed.set_defaults(func=cmd_seed)
+
+    serve = sub.add_parser("serve", help="serve the API on DATABASE_URL")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--access-log", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    stack = sub.add_parser("stack", help="start PostgreSQL, migrate, seed and serve; Ctrl-C stops everything")
+    stack.add_argument("--host", default="127.0.0.1")
+    stack.add_argument("--port", type=int, default=8000)
+    stack.add_argument("--workers", type=int, default=2)
+    stack.add_argument("--info-file", help="write URLs, ids and credentials as JSON here")
+    stack.set_defaults(func=cmd_stack)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command != "serve":
+        Settings.from_env().configure_logging()
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

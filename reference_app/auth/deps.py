@@ -1,0 +1,31 @@
+"""The authenticated admin of a request, resolved from its bearer token."""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.di import NamedDependency
+
+from reference_app.auth.service import Principal, principal_for_token
+from reference_app.db import Connection
+from reference_app.errors import ApiError
+from reference_app.settings import Settings
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def provide_principal(
+    request: Request, conn: NamedDependency[Connection], settings: NamedDependency[Settings]
+) -> Principal:
+    token = bearer_token(request)
+    if token is None:
+        raise ApiError(401, "unauthorized", "Sign in: a bearer token is required.")
+    principal = await principal_for_token(conn, token, now=settings.clock.now())
+    if principal is None:
+        raise ApiError(401, "unauthorized", "The token is invalid or has expired.")
+    return principal

@@ -1,0 +1,99 @@
+"""Admin authentication: argon2 password hashes and opaque bearer tokens stored hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from reference_app.db import Connection
+from reference_app.errors import ApiError
+from reference_app.sql import query
+
+_hasher = PasswordHasher()
+# Verified when the address is unknown, so both failures cost the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: UUID
+    tenant_id: UUID
+    email: str
+    name: str
+    tz: ZoneInfo
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    principal: Principal
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def token_digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def invalid_credentials() -> ApiError:
+    return ApiError(401, "invalid_credentials", "Email or password is wrong.")
+
+
+async def login(
+    conn: Connection, email: str, password: str, *, now: datetime, ttl_seconds: int
+) -> IssuedToken:
+    cur = await conn.execute(query("admin_user_by_email"), {"email": email})
+    row = await cur.fetchone()
+    try:
+        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise invalid_credentials() from None
+    if row is None:
+        raise invalid_credentials()
+    if _hasher.check_needs_rehash(row["password_hash"]):
+        await conn.execute(
+            query("update_password_hash"),
+            {"user_id": row["id"], "password_hash": hash_password(password)},
+        )
+    token = secrets.token_urlsafe(32)
+    expires_at = now + timedelta(seconds=ttl_seconds)
+    await conn.execute(
+        query("insert_auth_token"),
+        {
+            "token_hash": token_digest(token),
+            "user_id": row["id"],
+            "tenant_id": row["tenant_id"],
+            "expires_at": expires_at,
+        },
+    )
+    principal = await principal_for_token(conn, token, now=now)
+    assert principal is not None
+    return IssuedToken(token, expires_at, principal)
+
+
+async def principal_for_token(conn: Connection, token: str, *, now: datetime) -> Principal | None:
+    cur = await conn.execute(query("principal_by_token"), {"token_hash": token_digest(token), "now": now})
+    row = await cur.fetchone()
+    if row is None:
+        return None
+    return Principal(
+        user_id=row["user_id"],
+        tenant_id=row["tenant_id"],
+        email=row["email"],
+        name=row["name"],
+        tz=ZoneInfo(row["time_zone"]),
+    )
+
+
+async def logout(conn: Connection, token: str) -> None:
+    await conn.execute(query("delete_auth_token"), {"token_hash": token_digest(token)})

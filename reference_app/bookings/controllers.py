@@ -1,0 +1,55 @@
+"""HTTP route of the public booking."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Response, post
+from litestar.params import HeaderParameter
+
+from reference_app.bookings.schemas import BookRequest
+from reference_app.bookings.service import book_slot
+from reference_app.deps import AppSettings, Conn
+from reference_app.jobs.schemas import JobEnvelope
+from reference_app.openapi_responses import error_responses
+from reference_app.services.service import load_bookable_service
+
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Retries with the same key return the first response and book nothing new",
+        required=False,
+    ),
+]
+
+
+class BookingController(Controller):
+    path = "/services"
+    tags = ["public"]
+
+    @post("/{service_id:uuid}/book", status_code=201, responses=error_responses(404, 409, 413))
+    async def book(
+        self,
+        conn: Conn,
+        settings: AppSettings,
+        service_id: UUID,
+        data: BookRequest,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[JobEnvelope]:
+        """Book a slot: 201 with the job, pending-confirmation or scheduled per the service."""
+        service = await load_bookable_service(conn, service_id)
+        result = await book_slot(
+            conn,
+            service,
+            data,
+            now=settings.clock.now(),
+            guarded=settings.concurrency_guard,
+            idempotency_key=idempotency_key,
+        )
+        headers: dict[str, Any] = {"Idempotent-Replayed": "true"} if result.replayed else {}
+        return Response(result.body, status_code=result.status_code, headers=headers)

@@ -1,0 +1,49 @@
+"""The connection pool (opened in the app's lifespan) and the per-request connection."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+from litestar.datastructures import State
+from psycopg import AsyncConnection
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from reference_app.settings import Settings
+
+Connection = AsyncConnection[DictRow]
+
+
+def make_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
+    return AsyncConnectionPool(
+        settings.database_url,
+        min_size=settings.pool_min_size,
+        max_size=settings.pool_max_size,
+        kwargs={"row_factory": dict_row, "autocommit": True},
+        open=False,
+        name="reference_app",
+    )
+
+
+def pool_lifespan(settings: Settings) -> Any:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        pool = make_pool(settings)
+        await pool.open(wait=True, timeout=30)
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    return lifespan
+
+
+async def provide_connection(state: State) -> AsyncIterator[Connection]:
+    """One pooled connection per request, in autocommit; writers open a transaction."""
+    pool: AsyncConnectionPool[Connection] = state.pool
+    async with pool.connection() as conn:
+        yield conn

@@ -1,0 +1,111 @@
+"""Wire shapes of jobs (camelCase JSON)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from reference_app.scheduling.lifecycle import Status
+from reference_app.wire_types import AwareDatetime, Email, Name, Notes, Phone, Reason, Title
+
+
+class ContactOut(msgspec.Struct, rename="camel"):
+    id: UUID
+    name: str
+    email: str
+    phone: str | None
+
+
+class JobOut(msgspec.Struct, rename="camel"):
+    id: UUID
+    title: str
+    service_id: UUID | None
+    contact: ContactOut | None
+    start_time: datetime
+    end_time: datetime
+    status: Status
+    source: str
+    notes: str | None
+    decline_reason: str | None
+    cancel_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class JobEnvelope(msgspec.Struct):
+    job: JobOut
+
+
+class JobList(msgspec.Struct):
+    jobs: list[JobOut]
+
+
+class StatusChange(msgspec.Struct, rename="camel"):
+    from_status: str | None
+    to_status: str
+    reason: str | None
+    actor: str
+    changed_at: datetime
+
+
+class JobHistory(msgspec.Struct):
+    history: list[StatusChange]
+
+
+class ContactIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    email: Email
+    phone: Phone | None = None
+
+
+class CreateJob(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    title: Title
+    start_time: AwareDatetime
+    end_time: AwareDatetime | None = None
+    service_id: UUID | None = None
+    contact: ContactIn | None = None
+    notes: Notes | None = None
+
+
+class UpdateJob(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    title: Title | None = None
+    start_time: AwareDatetime | None = None
+    end_time: AwareDatetime | None = None
+    notes: Notes | None = None
+
+
+class ReasonIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Reason
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def job_out(row: dict[str, Any]) -> JobOut:
+    contact = None
+    if row.get("contact_id") is not None:
+        contact = ContactOut(
+            id=row["contact_id"],
+            name=row["contact_name"],
+            email=row["contact_email"],
+            phone=row["contact_phone"],
+        )
+    return JobOut(
+        id=row["id"],
+        title=row["title"],
+        service_id=row["service_id"],
+        contact=contact,
+        start_time=_utc(row["start_time"]),
+        end_time=_utc(row["end_time"]),
+        status=row["status"],
+        source=row["source"],
+        notes=row["notes"],
+        decline_reason=row["decline_reason"],
+        cancel_reason=row["cancel_reason"],
+        created_at=_utc(row["created_at"]),
+        updated_at=_utc(row["updated_at"]),
+    )

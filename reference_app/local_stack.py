@@ -1,0 +1,170 @@
+"""The local reference stack: PostgreSQL (from the provider), migrated, seeded, and served by
+one or more server processes on loopback. Used by `python -m reference_app stack` and by tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+from reference_app.migrations import migrate
+from reference_app.postgres_provider import provide_postgres, scratch_database
+from reference_app.seed import SeedResult, seed
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def stop(self, timeout: float = 10) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@dataclass
+class StackInfo:
+    database_url: str
+    database_source: str
+    seed: SeedResult
+    servers: list[ServerProcess] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        return self.servers[0].url
+
+    @property
+    def urls(self) -> list[str]:
+        return [s.url for s in self.servers]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "baseUrl": self.base_url,
+            "urls": self.urls,
+            "databaseUrl": self.database_url,
+            "databaseSource": self.database_source,
+            "seed": self.seed.to_json(),
+        }
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server at {url} exited with code {process.returncode}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"server at {url} did not become healthy within {timeout} s")
+
+
+def start_server(
+    database_url: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    workers: int = 1,
+    env: Mapping[str, str] | None = None,
+    log_dir: Path,
+) -> ServerProcess:
+    port = port or free_port(host)
+    log_path = log_dir / f"server-{port}.log"
+    child_env = {**os.environ, **(env or {}), "DATABASE_URL": database_url}
+    log_file: IO[bytes] = log_path.open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reference_app",
+            "serve",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=child_env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    log_file.close()
+    server = ServerProcess(f"http://{host}:{port}", process, log_path)
+    try:
+        wait_healthy(server.url, process)
+    except Exception:
+        server.stop()
+        raise RuntimeError(f"server failed to start; its log:\n{server.log_text()}") from None
+    return server
+
+
+@contextlib.contextmanager
+def local_stack(
+    *,
+    servers: int = 1,
+    workers: int = 1,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    env: Mapping[str, str] | None = None,
+    log_dir: Path | None = None,
+    fresh_database: bool = True,
+) -> Iterator[StackInfo]:
+    """PostgreSQL + migrations + demo seed + `servers` server processes; all stopped on exit.
+
+    With fresh_database, a scratch database is created on the provided server and dropped
+    afterwards, so a DATABASE_URL pointing at a shared server is never written to.
+    """
+    log_dir = log_dir or Path(os.environ.get("STACK_LOG_DIR", "artifacts/logs"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        provided = stack.enter_context(provide_postgres())
+        url = provided.url
+        if fresh_database:
+            url = stack.enter_context(scratch_database(provided.url, "booking_stack"))
+        migrate(url)
+        info = StackInfo(url, provided.source, seed(url))
+        try:
+            for index in range(servers):
+                info.servers.append(
+                    start_server(
+                        url,
+                        host=host,
+                        port=port if index == 0 else None,
+                        workers=workers,
+                        env=env,
+                        log_dir=log_dir,
+                    )
+                )
+            yield info
+        finally:
+            for server in info.servers:
+                server.stop()

@@ -1,0 +1,1 @@
+"""Booking rules as plain functions: no HTTP, no database."""

@@ -1,0 +1,79 @@
+"""Per-service booking settings: working hours in the tenant's local time and the booking policy."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Annotated, Literal
+
+import msgspec
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+WallTime = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+        description="Local wall-clock time HH:MM (24:00 allowed as an end)",
+        examples=["09:00"],
+    ),
+]
+
+
+def wall_minutes(value: str) -> int:
+    hours, minutes = value.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class WorkingInterval(msgspec.Struct, forbid_unknown_fields=True):
+    start: WallTime
+    end: WallTime
+
+    def __post_init__(self) -> None:
+        if wall_minutes(self.start) >= 24 * 60:
+            raise ValueError("a working interval cannot start at 24:00")
+        if wall_minutes(self.end) <= wall_minutes(self.start):
+            raise ValueError(f"working interval {self.start}-{self.end} must end after it starts")
+
+    @property
+    def start_minutes(self) -> int:
+        return wall_minutes(self.start)
+
+    @property
+    def end_minutes(self) -> int:
+        return wall_minutes(self.end)
+
+
+def _default_hours() -> dict[Weekday, list[WorkingInterval]]:
+    return {day: [WorkingInterval("09:00", "17:00")] for day in WEEKDAYS[:5]}
+
+
+class BookingSettings(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    working_hours: dict[Weekday, Annotated[list[WorkingInterval], msgspec.Meta(max_length=8)]] = (
+        msgspec.field(default_factory=_default_hours)
+    )
+    slot_interval_minutes: Annotated[int, msgspec.Meta(ge=5, le=1440)] = 30
+    same_day_booking: bool = True
+    advance_booking_days: Annotated[int, msgspec.Meta(ge=0, le=730)] = 60
+    minimum_notice_minutes: Annotated[int, msgspec.Meta(ge=0, le=60 * 24 * 30)] = 0
+    max_bookings_per_slot: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1
+    require_confirmation: bool = False
+
+    def __post_init__(self) -> None:
+        for day, intervals in self.working_hours.items():
+            ordered = sorted(intervals, key=lambda iv: iv.start_minutes)
+            for before, after in itertools.pairwise(ordered):
+                if after.start_minutes < before.end_minutes:
+                    raise ValueError(f"working intervals on {day} overlap")
+            self.working_hours[day] = ordered
+
+    def intervals_on(self, weekday_index: int) -> list[WorkingInterval]:
+        return self.working_hours.get(WEEKDAYS[weekday_index], [])
+
+
+def settings_from_json(raw: object) -> BookingSettings:
+    return msgspec.convert(raw, BookingSettings)
+
+
+def settings_to_json(settings: BookingSettings) -> object:
+    return msgspec.to_builtins(settings)

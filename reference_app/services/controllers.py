@@ -1,0 +1,86 @@
+"""HTTP routes of services: the public page data and the admin CRUD."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, delete, get, patch, post
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from reference_app.auth.deps import provide_principal
+from reference_app.deps import Admin, AppSettings, Conn
+from reference_app.openapi_responses import error_responses
+from reference_app.services import service as services
+from reference_app.services.schemas import (
+    Availability,
+    CreateService,
+    PublicService,
+    ServiceEnvelope,
+    ServiceList,
+    UpdateService,
+)
+
+DayParam = Annotated[
+    str, Parameter(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD, tenant's zone")
+]
+
+
+class PublicServiceController(Controller):
+    path = "/services"
+    tags = ["public"]
+
+    @get("/{service_id:uuid}", responses=error_responses(404))
+    async def show(self, conn: Conn, service_id: UUID) -> PublicService:
+        svc = await services.load_bookable_service(conn, service_id)
+        return PublicService(
+            id=svc.id,
+            name=svc.name,
+            description=svc.description,
+            duration_minutes=svc.duration_minutes,
+            business_name=svc.tenant_name,
+            time_zone=svc.tz.key,
+            booking_settings=svc.settings,
+        )
+
+    @get("/{service_id:uuid}/availability", responses=error_responses(404))
+    async def availability(
+        self, conn: Conn, settings: AppSettings, service_id: UUID, start: DayParam, end: DayParam
+    ) -> Availability:
+        """Bookable slots on the local days start..end (inclusive), with remaining capacity."""
+        first, last = services.parse_day_range(start, end, services.MAX_AVAILABILITY_DAYS)
+        svc = await services.load_bookable_service(conn, service_id)
+        return await services.availability(conn, svc, first, last, settings.clock.now())
+
+
+class AdminServiceController(Controller):
+    path = "/admin/services"
+    tags = ["admin"]
+    dependencies = {"principal": Provide(provide_principal)}
+    security = [{"bearerAuth": []}]
+
+    @get("/", responses=error_responses(401))
+    async def list_services(self, conn: Conn, principal: Admin) -> ServiceList:
+        return ServiceList(services=await services.list_services(conn, principal.tenant_id))
+
+    @post("/", responses=error_responses(401))
+    async def create(self, conn: Conn, principal: Admin, data: CreateService) -> ServiceEnvelope:
+        created = await services.create_service(conn, principal.tenant_id, data)
+        return ServiceEnvelope(service=created)
+
+    @get("/{service_id:uuid}", responses=error_responses(401, 404))
+    async def show(self, conn: Conn, principal: Admin, service_id: UUID) -> ServiceEnvelope:
+        found = await services.get_service(conn, principal.tenant_id, service_id)
+        return ServiceEnvelope(service=found)
+
+    @patch("/{service_id:uuid}", responses=error_responses(401, 404))
+    async def update(
+        self, conn: Conn, principal: Admin, service_id: UUID, data: UpdateService
+    ) -> ServiceEnvelope:
+        updated = await services.update_service(conn, principal.tenant_id, service_id, data)
+        return ServiceEnvelope(service=updated)
+
+    @delete("/{service_id:uuid}", responses=error_responses(401, 404))
+    async def remove(self, conn: Conn, principal: Admin, service_id: UUID) -> None:
+        await services.delete_service(conn, principal.tenant_id, service_id)
