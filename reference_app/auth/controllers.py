@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
+from litestar.params import JSONBody
 
 from reference_app.auth import service as auth
 from reference_app.auth.deps import bearer_token, provide_principal
@@ -27,7 +28,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", status_code=200, responses=error_responses(401))
-    async def login(self, conn: Conn, settings: AppSettings, data: LoginRequest) -> LoginResponse:
+    async def login(self, conn: Conn, settings: AppSettings, data: JSONBody[LoginRequest]) -> LoginResponse:
         issued = await auth.login(
             conn,
             data.email,

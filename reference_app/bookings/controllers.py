@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Response, post
-from litestar.params import HeaderParameter
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from reference_app.bookings.schemas import BookRequest
 from reference_app.bookings.service import book_slot
@@ -37,8 +37,8 @@ class BookingController(Controller):
         self,
         conn: Conn,
         settings: AppSettings,
-        service_id: UUID,
-        data: BookRequest,
+        service_id: FromPath[UUID],
+        data: JSONBody[BookRequest],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[JobEnvelope]:
         """Book a slot: 201 with the job, pending-confirmation or scheduled per the service."""

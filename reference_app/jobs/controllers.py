@@ -7,7 +7,7 @@ from uuid import UUID
 
 from litestar import Controller, get, patch, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from reference_app.auth.deps import provide_principal
 from reference_app.deps import Admin, AppSettings, Conn
@@ -73,18 +73,18 @@ class JobController(Controller):
 
     @post("/", responses=error_responses(401, 404, 409))
     async def create(
-        self, conn: Conn, settings: AppSettings, principal: Admin, data: CreateJob
+        self, conn: Conn, settings: AppSettings, principal: Admin, data: JSONBody[CreateJob]
     ) -> JobEnvelope:
         """Create a scheduled job; 409 lists the jobs it would overlap."""
         job = await jobs.create_job(conn, principal, data, guarded=settings.concurrency_guard)
         return JobEnvelope(job=job)
 
     @get("/{job_id:uuid}", responses=error_responses(401, 404))
-    async def show(self, conn: Conn, principal: Admin, job_id: UUID) -> JobEnvelope:
+    async def show(self, conn: Conn, principal: Admin, job_id: FromPath[UUID]) -> JobEnvelope:
         return JobEnvelope(job=await jobs.get_job(conn, principal, job_id))
 
     @get("/{job_id:uuid}/history", responses=error_responses(401, 404))
-    async def history(self, conn: Conn, principal: Admin, job_id: UUID) -> JobHistory:
+    async def history(self, conn: Conn, principal: Admin, job_id: FromPath[UUID]) -> JobHistory:
         return JobHistory(history=await jobs.job_history(conn, principal, job_id))
 
     @patch("/{job_id:uuid}", responses=error_responses(401, 404, 409))
@@ -93,8 +93,8 @@ class JobController(Controller):
         conn: Conn,
         settings: AppSettings,
         principal: Admin,
-        job_id: UUID,
-        data: UpdateJob,
+        job_id: FromPath[UUID],
+        data: JSONBody[UpdateJob],
     ) -> JobEnvelope:
         """Edit or reschedule; a move goes through the same conflict rule as create."""
         job = await jobs.update_job(conn, principal, job_id, data, guarded=settings.concurrency_guard)
@@ -105,7 +105,7 @@ class JobController(Controller):
         conn: Conn,
         settings: AppSettings,
         principal: Admin,
-        job_id: UUID,
+        job_id: FromPath[UUID],
         action: Action,
         reason: str | None = None,
     ) -> JobEnvelope:
@@ -115,7 +115,9 @@ class JobController(Controller):
         return JobEnvelope(job=job)
 
     @post("/{job_id:uuid}/confirm", status_code=200, responses=error_responses(401, 404, 409))
-    async def confirm(self, conn: Conn, settings: AppSettings, principal: Admin, job_id: UUID) -> JobEnvelope:
+    async def confirm(
+        self, conn: Conn, settings: AppSettings, principal: Admin, job_id: FromPath[UUID]
+    ) -> JobEnvelope:
         return await self._transition(conn, settings, principal, job_id, "confirm")
 
     @post("/{job_id:uuid}/decline", status_code=200, responses=error_responses(401, 404, 409))
@@ -124,18 +126,20 @@ class JobController(Controller):
         conn: Conn,
         settings: AppSettings,
         principal: Admin,
-        job_id: UUID,
-        data: ReasonIn,
+        job_id: FromPath[UUID],
+        data: JSONBody[ReasonIn],
     ) -> JobEnvelope:
         return await self._transition(conn, settings, principal, job_id, "decline", data.reason)
 
     @post("/{job_id:uuid}/start", status_code=200, responses=error_responses(401, 404, 409))
-    async def start(self, conn: Conn, settings: AppSettings, principal: Admin, job_id: UUID) -> JobEnvelope:
+    async def start(
+        self, conn: Conn, settings: AppSettings, principal: Admin, job_id: FromPath[UUID]
+    ) -> JobEnvelope:
         return await self._transition(conn, settings, principal, job_id, "start")
 
     @post("/{job_id:uuid}/complete", status_code=200, responses=error_responses(401, 404, 409))
     async def complete(
-        self, conn: Conn, settings: AppSettings, principal: Admin, job_id: UUID
+        self, conn: Conn, settings: AppSettings, principal: Admin, job_id: FromPath[UUID]
     ) -> JobEnvelope:
         return await self._transition(conn, settings, principal, job_id, "complete")
 
@@ -145,7 +149,7 @@ class JobController(Controller):
         conn: Conn,
         settings: AppSettings,
         principal: Admin,
-        job_id: UUID,
-        data: ReasonIn,
+        job_id: FromPath[UUID],
+        data: JSONBody[ReasonIn],
     ) -> JobEnvelope:
         return await self._transition(conn, settings, principal, job_id, "cancel", data.reason)

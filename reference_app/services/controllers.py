@@ -7,7 +7,7 @@ from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from reference_app.auth.deps import provide_principal
 from reference_app.deps import Admin, AppSettings, Conn
@@ -32,7 +32,7 @@ class PublicServiceController(Controller):
     tags = ["public"]
 
     @get("/{service_id:uuid}", responses=error_responses(404))
-    async def show(self, conn: Conn, service_id: UUID) -> PublicService:
+    async def show(self, conn: Conn, service_id: FromPath[UUID]) -> PublicService:
         svc = await services.load_bookable_service(conn, service_id)
         return PublicService(
             id=svc.id,
@@ -46,7 +46,7 @@ class PublicServiceController(Controller):
 
     @get("/{service_id:uuid}/availability", responses=error_responses(404))
     async def availability(
-        self, conn: Conn, settings: AppSettings, service_id: UUID, start: DayParam, end: DayParam
+        self, conn: Conn, settings: AppSettings, service_id: FromPath[UUID], start: DayParam, end: DayParam
     ) -> Availability:
         """Bookable slots on the local days start..end (inclusive), with remaining capacity."""
         first, last = services.parse_day_range(start, end, services.MAX_AVAILABILITY_DAYS)
@@ -65,22 +65,22 @@ class AdminServiceController(Controller):
         return ServiceList(services=await services.list_services(conn, principal.tenant_id))
 
     @post("/", responses=error_responses(401))
-    async def create(self, conn: Conn, principal: Admin, data: CreateService) -> ServiceEnvelope:
+    async def create(self, conn: Conn, principal: Admin, data: JSONBody[CreateService]) -> ServiceEnvelope:
         created = await services.create_service(conn, principal.tenant_id, data)
         return ServiceEnvelope(service=created)
 
     @get("/{service_id:uuid}", responses=error_responses(401, 404))
-    async def show(self, conn: Conn, principal: Admin, service_id: UUID) -> ServiceEnvelope:
+    async def show(self, conn: Conn, principal: Admin, service_id: FromPath[UUID]) -> ServiceEnvelope:
         found = await services.get_service(conn, principal.tenant_id, service_id)
         return ServiceEnvelope(service=found)
 
     @patch("/{service_id:uuid}", responses=error_responses(401, 404))
     async def update(
-        self, conn: Conn, principal: Admin, service_id: UUID, data: UpdateService
+        self, conn: Conn, principal: Admin, service_id: FromPath[UUID], data: JSONBody[UpdateService]
     ) -> ServiceEnvelope:
         updated = await services.update_service(conn, principal.tenant_id, service_id, data)
         return ServiceEnvelope(service=updated)
 
     @delete("/{service_id:uuid}", responses=error_responses(401, 404))
-    async def remove(self, conn: Conn, principal: Admin, service_id: UUID) -> None:
+    async def remove(self, conn: Conn, principal: Admin, service_id: FromPath[UUID]) -> None:
         await services.delete_service(conn, principal.tenant_id, service_id)
