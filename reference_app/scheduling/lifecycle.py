@@ -28,7 +28,7 @@ TRANSITIONS: dict[tuple[Action, Status], Status] = {
 
 def next_status(action: Action, current: str) -> Status | None:
     """The status `action` leads to from `current`, or None when the move is not allowed."""
-    return TRANSITIONS.get((action, current))  # type: ignore[call-overload]
+    return TRANSITIONS.get((action, current))  # type: ignore[arg-type]
 
 
 def is_active(status: str) -> bool:
