@@ -8,9 +8,8 @@ overlapping intervals (in any process) queue up, then counts the overlapping act
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +17,8 @@ from reference_app.db import Connection
 from reference_app.sql import query
 
 LOCK_BUCKET_SECONDS = 3600
+_BUCKET = timedelta(seconds=LOCK_BUCKET_SECONDS)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,12 @@ class Conflict:
 
 
 def lock_buckets(start: datetime, end: datetime) -> tuple[int, int]:
-    """First and last hour bucket touched by the half-open interval [start, end)."""
-    first = math.floor(start.timestamp() / LOCK_BUCKET_SECONDS)
-    last = math.ceil(end.timestamp() / LOCK_BUCKET_SECONDS) - 1
+    """First and last hour bucket touched by the half-open interval [start, end).
+
+    Integer timedelta arithmetic, not float timestamps, so microseconds are never rounded away.
+    """
+    first = (start - _EPOCH) // _BUCKET
+    last = -((_EPOCH - end) // _BUCKET) - 1  # ceil((end - epoch) / bucket) - 1
     return first, max(first, last)
 
 
