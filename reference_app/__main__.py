@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -64,9 +65,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both stop the stack cleanly (a shell may start us with SIGINT ignored)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def cmd_stack(args: argparse.Namespace) -> int:
     from reference_app.local_stack import local_stack
 
+    _stop_on_signals()
     with local_stack(
         servers=1, workers=args.workers, host=args.host, port=args.port, fresh_database=False
     ) as info:

@@ -62,6 +62,8 @@ def _embedded_postgres() -> Iterator[ProvidedPostgres]:
             "No PostgreSQL available: set DATABASE_URL, start a Docker daemon, "
             "or install the embedded server with: pip install 'booking-harness[stack]'"
         ) from exc
+    # pgserver narrates every command at INFO; only its problems matter here.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     data_dir = tempfile.mkdtemp(prefix="booking-pg-")
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     try:
