@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.di import Provide
+from litestar.exceptions import SerializationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -14,13 +16,28 @@ from reference_app import __version__
 from reference_app.auth.controllers import AuthController
 from reference_app.bookings.controllers import BookingController
 from reference_app.db import pool_lifespan, provide_connection
-from reference_app.errors import EXCEPTION_HANDLERS
+from reference_app.errors import EXCEPTION_HANDLERS, ApiError
 from reference_app.health import health
 from reference_app.jobs.controllers import JobController
 from reference_app.services.controllers import AdminServiceController, PublicServiceController
 from reference_app.settings import Settings
 
 log = logging.getLogger("reference_app")
+
+
+class JsonBodyRequest(Request[Any, Any, Any]):
+    """A request whose body, when it does not decode as JSON, is always a 400 malformed_json.
+
+    Litestar turns msgspec's DecodeError into a 400 with msgspec's own wording, but lets
+    UnicodeDecodeError (bytes that are not UTF-8) and RecursionError (arrays nested thousands
+    deep) escape as 500s.
+    """
+
+    async def json(self) -> Any:
+        try:
+            return await super().json()
+        except (SerializationException, UnicodeDecodeError, RecursionError):
+            raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from None
 
 
 def _warn_when_unguarded(settings: Settings) -> None:
@@ -49,6 +66,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[pool_lifespan(settings)],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
+        request_class=JsonBodyRequest,
         openapi_config=OpenAPIConfig(
             title="Reference booking service",
             version=__version__,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from psycopg_pool import AsyncConnectionPool
 
 from reference_app.sql import query
@@ -15,7 +16,12 @@ class Health(msgspec.Struct):
     database: str
 
 
-@get("/health", tags=["ops"], cache=False)
+@get(
+    "/health",
+    tags=["ops"],
+    cache=False,
+    responses={503: ResponseSpec(data_container=Health, description="The database does not answer")},
+)
 async def health(state: State) -> Response[Health]:
     pool: AsyncConnectionPool = state.pool
     try:

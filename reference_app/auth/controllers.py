@@ -27,7 +27,7 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @post("/login", status_code=200, responses=error_responses(401))
+    @post("/login", status_code=200, responses=error_responses(401, 413))
     async def login(self, conn: Conn, settings: AppSettings, data: JSONBody[LoginRequest]) -> LoginResponse:
         issued = await auth.login(
             conn,

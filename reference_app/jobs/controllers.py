@@ -71,7 +71,7 @@ class JobController(Controller):
         found = await jobs.list_jobs(conn, principal, first, last, parse_statuses(status))
         return JobList(jobs=found)
 
-    @post("/", responses=error_responses(401, 404, 409))
+    @post("/", responses=error_responses(401, 404, 409, 413))
     async def create(
         self, conn: Conn, settings: AppSettings, principal: Admin, data: JSONBody[CreateJob]
     ) -> JobEnvelope:
@@ -87,7 +87,7 @@ class JobController(Controller):
     async def history(self, conn: Conn, principal: Admin, job_id: FromPath[UUID]) -> JobHistory:
         return JobHistory(history=await jobs.job_history(conn, principal, job_id))
 
-    @patch("/{job_id:uuid}", responses=error_responses(401, 404, 409))
+    @patch("/{job_id:uuid}", responses=error_responses(401, 404, 409, 413))
     async def update(
         self,
         conn: Conn,
@@ -120,7 +120,7 @@ class JobController(Controller):
     ) -> JobEnvelope:
         return await self._transition(conn, settings, principal, job_id, "confirm")
 
-    @post("/{job_id:uuid}/decline", status_code=200, responses=error_responses(401, 404, 409))
+    @post("/{job_id:uuid}/decline", status_code=200, responses=error_responses(401, 404, 409, 413))
     async def decline(
         self,
         conn: Conn,
@@ -143,7 +143,7 @@ class JobController(Controller):
     ) -> JobEnvelope:
         return await self._transition(conn, settings, principal, job_id, "complete")
 
-    @post("/{job_id:uuid}/cancel", status_code=200, responses=error_responses(401, 404, 409))
+    @post("/{job_id:uuid}/cancel", status_code=200, responses=error_responses(401, 404, 409, 413))
     async def cancel(
         self,
         conn: Conn,

@@ -99,13 +99,15 @@ async def create_job(conn: Connection, principal: Principal, body: CreateJob, *,
     service = None
     if body.service_id is not None:
         service = await _tenant_service(conn, principal, body.service_id)
+    # Range-check the start before any arithmetic on it: 9999-12-31T23:59Z + 30 min overflows.
+    start_time = checked_instant(body.start_time, "startTime")
     if body.end_time is None:
         if service is None:
             raise ApiError(422, "end_time_required", "endTime is required without a serviceId.")
-        end_time = body.start_time + timedelta(minutes=service["duration_minutes"])
+        end_time = start_time + timedelta(minutes=service["duration_minutes"])
     else:
         end_time = body.end_time
-    start, end = _checked_interval(body.start_time, end_time)
+    start, end = _checked_interval(start_time, end_time)
     async with conn.transaction():
         conflicts = await capacity_guard(
             conn,
@@ -162,7 +164,11 @@ async def update_job(
 ) -> JobOut:
     async with conn.transaction():
         job = await _locked_job(conn, principal, job_id)
-        new_start = body.start_time if body.start_time is not None else job["start_time"]
+        new_start = (
+            checked_instant(body.start_time, "startTime")
+            if body.start_time is not None
+            else job["start_time"]
+        )
         if body.end_time is not None:
             new_end = body.end_time
         elif body.start_time is not None:

@@ -13,7 +13,7 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 WallTime = Annotated[
     str,
     msgspec.Meta(
-        pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+        pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$(?!\n)",  # (?!\n): see wire_types._END
         description="Local wall-clock time HH:MM (24:00 allowed as an end)",
         examples=["09:00"],
     ),

@@ -64,7 +64,7 @@ class AdminServiceController(Controller):
     async def list_services(self, conn: Conn, principal: Admin) -> ServiceList:
         return ServiceList(services=await services.list_services(conn, principal.tenant_id))
 
-    @post("/", responses=error_responses(401))
+    @post("/", responses=error_responses(401, 413))
     async def create(self, conn: Conn, principal: Admin, data: JSONBody[CreateService]) -> ServiceEnvelope:
         created = await services.create_service(conn, principal.tenant_id, data)
         return ServiceEnvelope(service=created)
@@ -74,7 +74,7 @@ class AdminServiceController(Controller):
         found = await services.get_service(conn, principal.tenant_id, service_id)
         return ServiceEnvelope(service=found)
 
-    @patch("/{service_id:uuid}", responses=error_responses(401, 404))
+    @patch("/{service_id:uuid}", responses=error_responses(401, 404, 413))
     async def update(
         self, conn: Conn, principal: Admin, service_id: FromPath[UUID], data: JSONBody[UpdateService]
     ) -> ServiceEnvelope:
