@@ -25,6 +25,7 @@ def make_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
         kwargs={"row_factory": dict_row, "autocommit": True},
         open=False,
         name="reference_app",
+        timeout=settings.pool_timeout_seconds,
     )
 
 
@@ -32,7 +33,8 @@ def pool_lifespan(settings: Settings) -> Any:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         pool = make_pool(settings)
-        await pool.open(wait=True, timeout=30)
+        # Not waiting: the service starts even while the database is down, and /health says so.
+        await pool.open(wait=False)
         app.state.pool = pool
         try:
             yield

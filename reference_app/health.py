@@ -25,7 +25,7 @@ class Health(msgspec.Struct):
 async def health(state: State) -> Response[Health]:
     pool: AsyncConnectionPool = state.pool
     try:
-        async with pool.connection(timeout=5) as conn:
+        async with pool.connection(timeout=min(5.0, pool.timeout)) as conn:
             await conn.execute(query("health"))
     except Exception as exc:  # any failure means "not healthy", never a crash
         return Response(Health("unavailable", f"error: {type(exc).__name__}"), status_code=503)

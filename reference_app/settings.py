@@ -26,6 +26,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     pool_min_size: int = 2
     pool_max_size: int = 10
+    pool_timeout_seconds: float = 10.0
     # Off exists only so the harness can prove its race tests catch double-booking.
     concurrency_guard: bool = True
     max_body_bytes: int = 64 * 1024
@@ -41,6 +42,7 @@ class Settings:
             database_url=env.get("DATABASE_URL", base.database_url),
             pool_min_size=int(env.get("DB_POOL_MIN_SIZE", base.pool_min_size)),
             pool_max_size=int(env.get("DB_POOL_MAX_SIZE", base.pool_max_size)),
+            pool_timeout_seconds=float(env.get("DB_POOL_TIMEOUT", base.pool_timeout_seconds)),
             concurrency_guard=_flag(env.get("BOOKING_CONCURRENCY_GUARD", "on"), "BOOKING_CONCURRENCY_GUARD"),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", base.max_body_bytes)),
             token_ttl_seconds=int(env.get("TOKEN_TTL_SECONDS", base.token_ttl_seconds)),
