@@ -31,7 +31,7 @@ def lint(session: nox.Session) -> None:
     install(session, "stack", "test", "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("mypy", "reference_app")
+    session.run("mypy", "reference_app", "harness")
 
 
 @nox.session

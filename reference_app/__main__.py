@@ -84,7 +84,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
     ) as info:
         if args.info_file:
             with open(args.info_file, "w", encoding="utf-8") as fh:
-                json.dump(info.to_json(), fh, indent=2)
+                json.dump(info.target_json(), fh, indent=2)
         seed = info.seed
         print(f"Reference booking service is up at {info.base_url} (database: {info.database_source})")
         print(f"  API docs:  {info.base_url}/schema/swagger")

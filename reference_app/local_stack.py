@@ -63,13 +63,17 @@ class StackInfo:
     def urls(self) -> list[str]:
         return [s.url for s in self.servers]
 
-    def to_json(self) -> dict[str, Any]:
+    def target_json(self) -> dict[str, Any]:
+        """The stack described in the harness's target format (see harness/target.py)."""
         return {
             "baseUrl": self.base_url,
             "urls": self.urls,
+            "admin": {"email": self.seed.admin_email, "password": self.seed.admin_password},
+            "services": dict(self.seed.services),
             "databaseUrl": self.database_url,
+            "mailboxUrl": None,
             "databaseSource": self.database_source,
-            "seed": self.seed.to_json(),
+            "tenant": {"id": self.seed.tenant_id, "timeZone": self.seed.time_zone},
         }
 
 

@@ -1,0 +1,1 @@
+"""What the harness suites share: the target they verify and a client for its API."""

@@ -1,0 +1,101 @@
+"""A thin client for the booking API the harness verifies. It returns raw responses: judging
+them is the checkers' job, not the client's."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+
+ACTIONS_WITH_REASON = frozenset({"decline", "cancel"})
+
+
+class BookingApi:
+    def __init__(self, base_url: str, *, timeout: float = 10.0, client: httpx.Client | None = None):
+        self.http = client or httpx.Client(base_url=base_url, timeout=timeout)
+        self._token: str | None = None
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> BookingApi:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # public
+    def health(self) -> httpx.Response:
+        return self.http.get("/health")
+
+    def service(self, service_id: str) -> httpx.Response:
+        return self.http.get(f"/services/{service_id}")
+
+    def availability(self, service_id: str, first: date, last: date) -> httpx.Response:
+        return self.http.get(
+            f"/services/{service_id}/availability",
+            params={"start": first.isoformat(), "end": last.isoformat()},
+        )
+
+    def book(
+        self,
+        service_id: str,
+        start: datetime | str,
+        *,
+        name: str,
+        email: str,
+        phone: str | None = None,
+        notes: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> httpx.Response:
+        contact: dict[str, Any] = {"name": name, "email": email}
+        if phone is not None:
+            contact["phone"] = phone
+        body: dict[str, Any] = {
+            "startTime": start.isoformat() if isinstance(start, datetime) else start,
+            "contact": contact,
+        }
+        if notes is not None:
+            body["notes"] = notes
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        return self.http.post(f"/services/{service_id}/book", json=body, headers=headers)
+
+    # admin
+    def login(self, email: str, password: str) -> httpx.Response:
+        response = self.http.post("/auth/login", json={"email": email, "password": password})
+        if response.status_code == 200:
+            self._token = response.json()["token"]
+            self.http.headers["Authorization"] = f"Bearer {self._token}"
+        return response
+
+    def jobs(self, first: date, last: date, statuses: list[str] | None = None) -> httpx.Response:
+        params = {"start": first.isoformat(), "end": last.isoformat()}
+        if statuses:
+            params["status"] = ",".join(statuses)
+        return self.http.get("/jobs", params=params)
+
+    def job(self, job_id: str) -> httpx.Response:
+        return self.http.get(f"/jobs/{job_id}")
+
+    def history(self, job_id: str) -> httpx.Response:
+        return self.http.get(f"/jobs/{job_id}/history")
+
+    def create_job(self, body: dict[str, Any]) -> httpx.Response:
+        return self.http.post("/jobs", json=body)
+
+    def update_job(self, job_id: str, body: dict[str, Any]) -> httpx.Response:
+        return self.http.patch(f"/jobs/{job_id}", json=body)
+
+    def act(self, job_id: str, action: str, reason: str | None = None) -> httpx.Response:
+        body = {"reason": reason or f"{action} by the harness"} if action in ACTIONS_WITH_REASON else None
+        return self.http.post(f"/jobs/{job_id}/{action}", json=body)
+
+    def services(self) -> httpx.Response:
+        return self.http.get("/admin/services")
+
+    def create_service(self, body: dict[str, Any]) -> httpx.Response:
+        return self.http.post("/admin/services", json=body)
+
+    def update_service(self, service_id: str, body: dict[str, Any]) -> httpx.Response:
+        return self.http.patch(f"/admin/services/{service_id}", json=body)

@@ -1,0 +1,78 @@
+"""The target description: file, environment and CLI precedence, and clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.target import Target, TargetError, load_target_file, resolve_target, target_from_env
+
+EXAMPLE = {
+    "baseUrl": "http://127.0.0.1:8000/",
+    "admin": {"email": "a@example.com", "password": "pw"},
+    "services": {"standard": "s1", "callout": "s4"},
+    "databaseUrl": "postgresql://x",
+}
+
+
+def test_file_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "target.json"
+    path.write_text(json.dumps(EXAMPLE))
+    target = load_target_file(path)
+    assert target.base_url == "http://127.0.0.1:8000"
+    assert target.urls == ("http://127.0.0.1:8000",)
+    assert target.has_admin
+    assert target.service("callout") == "s4"
+    assert target.service("workshop") is None
+    assert Target.from_json(target.to_json()) == target
+
+
+def test_env_overrides_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "target.json"
+    path.write_text(json.dumps(EXAMPLE))
+    target = target_from_env(
+        {
+            "HARNESS_TARGET_FILE": str(path),
+            "HARNESS_ADMIN_PASSWORD": "other",
+            "HARNESS_SERVICES": "workshop=s3",
+        }
+    )
+    assert target is not None
+    assert target.admin_password == "other"
+    assert dict(target.services) == {"standard": "s1", "callout": "s4", "workshop": "s3"}
+
+
+def test_services_as_json_in_env() -> None:
+    target = target_from_env(
+        {"HARNESS_BASE_URL": "https://staging.example.com", "HARNESS_SERVICES": '{"standard": "x"}'}
+    )
+    assert target is not None and dict(target.services) == {"standard": "x"}
+
+
+def test_cli_base_url_wins_and_nothing_means_local() -> None:
+    env = {"HARNESS_BASE_URL": "http://a.example", "HARNESS_ADMIN_EMAIL": "e@example.com"}
+    target = resolve_target(base_url="http://b.example", env=env)
+    assert target is not None
+    assert (target.base_url, target.admin_email) == ("http://b.example", "e@example.com")
+    assert resolve_target(env={}) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "baseUrl"),
+        ({"baseUrl": "ftp://x"}, "http"),
+        ({"baseUrl": "http://x", "services": ["a"]}, "services"),
+    ],
+)
+def test_bad_descriptions_are_clear_errors(data: dict[str, object], message: str) -> None:
+    with pytest.raises(TargetError, match=message):
+        Target.from_json(data)
+
+
+def test_unreadable_file_is_a_target_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(TargetError, match="cannot read"):
+        load_target_file(tmp_path / "bad.json")
