@@ -1,4 +1,4 @@
-"""Command line: migrate | seed [--json] | serve | stack."""
+"""Command line: migrate | seed [--json] | serve | send-emails | outbox | stack."""
 
 from __future__ import annotations
 
@@ -65,6 +65,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send_emails(args: argparse.Namespace) -> int:
+    """A separate outbox worker: the same sender the service runs in the background."""
+    import asyncio
+
+    from reference_app.db import make_pool
+    from reference_app.emails.sender import OutboxSender
+    from reference_app.emails.transport import transport_for
+
+    settings = Settings.from_env()
+
+    async def run() -> int:
+        async with make_pool(settings) as pool:
+            sender = OutboxSender(pool, settings, transport_for(settings))
+            if args.once:
+                processed = await sender.send_due()
+                print(f"processed {processed} email(s)")
+                return 0
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            await sender.run(stop)
+            return 0
+
+    return asyncio.run(run())
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    """Print outbox rows (all tenants) by state, so an operator can see stuck mail."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    with psycopg.connect(_database_url(), row_factory=dict_row) as conn:
+        counts = {
+            r["state"]: r["count"]
+            for r in conn.execute("SELECT state, count(*) FROM email_outbox GROUP BY state")
+        }
+        print("  ".join(f"{state}: {counts.get(state, 0)}" for state in ("pending", "sent", "dead")))
+        rows = conn.execute(
+            "SELECT id, state, kind, recipient, attempts, next_attempt_at, last_error FROM email_outbox"
+            " WHERE (%(state)s::text IS NULL OR state = %(state)s) ORDER BY id DESC LIMIT %(limit)s",
+            {"state": args.state, "limit": args.limit},
+        ).fetchall()
+    for row in rows:
+        error = f"  last error: {row['last_error']}" if row["last_error"] else ""
+        print(
+            f"#{row['id']:<6} {row['state']:<7} {row['kind']:<28} {row['recipient']:<32}"
+            f" attempts={row['attempts']} next={row['next_attempt_at']:%Y-%m-%d %H:%M:%S}{error}"
+        )
+    return 0
+
+
 def _stop_on_signals() -> None:
     """Ctrl-C and SIGTERM both stop the stack cleanly (a shell may start us with SIGINT ignored)."""
 
@@ -89,6 +141,8 @@ def cmd_stack(args: argparse.Namespace) -> int:
         print(f"Reference booking service is up at {info.base_url} (database: {info.database_source})")
         print(f"  API docs:  {info.base_url}/schema/swagger")
         print(f"  health:    {info.base_url}/health")
+        if info.mailbox_url:
+            print(f"  mailbox:   {info.mailbox_url}/moto-api/data.json (moto SES: sent emails)")
         print(f"  admin:     {seed.admin_email} / {seed.admin_password}")
         for key, service_id in seed.services.items():
             print(f"  service {key:<13} {info.base_url}/services/{service_id}")
@@ -122,6 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--access-log", action="store_true")
     serve.set_defaults(func=cmd_serve)
+
+    send = sub.add_parser("send-emails", help="run the outbox sender as a separate worker")
+    send.add_argument("--once", action="store_true", help="send what is due, then exit")
+    send.set_defaults(func=cmd_send_emails)
+
+    outbox = sub.add_parser("outbox", help="list outbox emails by state")
+    outbox.add_argument("--state", choices=["pending", "sent", "dead"])
+    outbox.add_argument("--limit", type=int, default=50)
+    outbox.set_defaults(func=cmd_outbox)
 
     stack = sub.add_parser("stack", help="start PostgreSQL, migrate, seed and serve; Ctrl-C stops everything")
     stack.add_argument("--host", default="127.0.0.1")

@@ -16,6 +16,8 @@ from reference_app import __version__
 from reference_app.auth.controllers import AuthController
 from reference_app.bookings.controllers import BookingController
 from reference_app.db import pool_lifespan, provide_connection
+from reference_app.emails.controllers import OutboxController
+from reference_app.emails.lifespan import outbox_sender_lifespan
 from reference_app.errors import EXCEPTION_HANDLERS, ApiError
 from reference_app.health import health
 from reference_app.jobs.controllers import JobController
@@ -58,12 +60,13 @@ def create_app(settings: Settings) -> Litestar:
             AuthController,
             JobController,
             AdminServiceController,
+            OutboxController,
         ],
         dependencies={
             "conn": Provide(provide_connection),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
-        lifespan=[pool_lifespan(settings)],
+        lifespan=[pool_lifespan(settings), outbox_sender_lifespan(settings)],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         request_class=JsonBodyRequest,

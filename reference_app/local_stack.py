@@ -18,9 +18,12 @@ from typing import IO, Any
 
 import httpx
 
+from reference_app.local_ses import local_ses
 from reference_app.migrations import migrate
 from reference_app.postgres_provider import provide_postgres, scratch_database
 from reference_app.seed import SeedResult, seed
+
+SENDER = "bookings@demo.example.com"
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -54,6 +57,7 @@ class StackInfo:
     database_source: str
     seed: SeedResult
     servers: list[ServerProcess] = field(default_factory=list)
+    mailbox_url: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -71,7 +75,7 @@ class StackInfo:
             "admin": {"email": self.seed.admin_email, "password": self.seed.admin_password},
             "services": dict(self.seed.services),
             "databaseUrl": self.database_url,
-            "mailboxUrl": None,
+            "mailboxUrl": self.mailbox_url,
             "databaseSource": self.database_source,
             "tenant": {"id": self.seed.tenant_id, "timeZone": self.seed.time_zone},
         }
@@ -141,8 +145,10 @@ def local_stack(
     env: Mapping[str, str] | None = None,
     log_dir: Path | None = None,
     fresh_database: bool = True,
+    with_ses: bool = True,
 ) -> Iterator[StackInfo]:
-    """PostgreSQL + migrations + demo seed + `servers` server processes; all stopped on exit.
+    """PostgreSQL + migrations + demo seed + a moto SES server + `servers` server processes;
+    all stopped on exit.
 
     With fresh_database, a scratch database is created on the provided server and dropped
     afterwards, so a DATABASE_URL pointing at a shared server is never written to.
@@ -156,6 +162,15 @@ def local_stack(
             url = stack.enter_context(scratch_database(provided.url, "booking_stack"))
         migrate(url)
         info = StackInfo(url, provided.source, seed(url))
+        port = port or free_port(host)
+        server_env = {"PUBLIC_APP_URL": f"http://{host}:{port}"}
+        if with_ses:
+            ses = stack.enter_context(
+                local_ses(free_port(host), sender=SENDER, log_path=log_dir / "moto-ses.log")
+            )
+            info.mailbox_url = ses.url
+            server_env.update(ses.service_env(SENDER))
+        server_env.update(env or {})
         try:
             for index in range(servers):
                 info.servers.append(
@@ -164,7 +179,7 @@ def local_stack(
                         host=host,
                         port=port if index == 0 else None,
                         workers=workers,
-                        env=env,
+                        env=server_env,
                         log_dir=log_dir,
                     )
                 )

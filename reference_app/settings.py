@@ -32,6 +32,17 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     token_ttl_seconds: int = 12 * 3600
     log_level: str = "INFO"
+    # Email: SES through boto3 (a moto server locally); disabled means logged, not sent.
+    ses_enabled: bool = False
+    ses_from_address: str = "bookings@example.com"
+    ses_region: str = "us-east-1"
+    ses_endpoint_url: str | None = None
+    public_app_url: str = "http://127.0.0.1:8000"
+    email_sender_enabled: bool = True
+    email_poll_seconds: float = 1.0
+    email_max_attempts: int = 8
+    email_retry_base_seconds: float = 2.0
+    email_retry_max_seconds: float = 300.0
     clock: Clock = field(default_factory=SystemClock)
 
     @classmethod
@@ -47,6 +58,18 @@ class Settings:
             max_body_bytes=int(env.get("MAX_BODY_BYTES", base.max_body_bytes)),
             token_ttl_seconds=int(env.get("TOKEN_TTL_SECONDS", base.token_ttl_seconds)),
             log_level=env.get("LOG_LEVEL", base.log_level).upper(),
+            ses_enabled=_flag(env.get("SES_ENABLED", "false"), "SES_ENABLED"),
+            ses_from_address=env.get("SES_FROM_ADDRESS", base.ses_from_address),
+            ses_region=env.get("SES_REGION", base.ses_region),
+            ses_endpoint_url=env.get("SES_ENDPOINT_URL") or None,
+            public_app_url=env.get("PUBLIC_APP_URL", base.public_app_url).rstrip("/"),
+            email_sender_enabled=_flag(env.get("EMAIL_SENDER_ENABLED", "true"), "EMAIL_SENDER_ENABLED"),
+            email_poll_seconds=float(env.get("EMAIL_POLL_SECONDS", base.email_poll_seconds)),
+            email_max_attempts=int(env.get("EMAIL_MAX_ATTEMPTS", base.email_max_attempts)),
+            email_retry_base_seconds=float(
+                env.get("EMAIL_RETRY_BASE_SECONDS", base.email_retry_base_seconds)
+            ),
+            email_retry_max_seconds=float(env.get("EMAIL_RETRY_MAX_SECONDS", base.email_retry_max_seconds)),
         )
 
     def configure_logging(self) -> None:

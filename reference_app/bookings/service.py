@@ -15,6 +15,7 @@ from psycopg.types.json import Jsonb
 from reference_app.bookings.schemas import BookRequest
 from reference_app.capacity import capacity_guard
 from reference_app.db import Connection
+from reference_app.emails.outbox import booking_kinds, enqueue, snapshot
 from reference_app.errors import ApiError
 from reference_app.jobs.schemas import job_out
 from reference_app.scheduling.rules import RULE_MESSAGES, booking_violation
@@ -92,6 +93,22 @@ async def book_slot(
         )
         row = await cur.fetchone()
         assert row is not None
+        await enqueue(
+            conn,
+            service.tenant_id,
+            row["id"],
+            snapshot(
+                {
+                    **row,
+                    "job_id": row["id"],
+                    "tenant_name": service.tenant_name,
+                    "time_zone": service.tz.key,
+                    "notification_email": service.notification_email,
+                    "service_name": service.name,
+                }
+            ),
+            booking_kinds(row["status"]),
+        )
         response = msgspec.to_builtins({"job": job_out(row)})
         if idempotency_key is not None:
             await conn.execute(

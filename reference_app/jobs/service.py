@@ -9,6 +9,7 @@ from uuid import UUID
 from reference_app.auth.service import Principal
 from reference_app.capacity import Conflict, capacity_guard
 from reference_app.db import Connection
+from reference_app.emails.outbox import enqueue_reschedule, enqueue_transition
 from reference_app.errors import ApiError, not_found
 from reference_app.jobs.schemas import (
     CreateJob,
@@ -206,6 +207,8 @@ async def update_job(
                 "end_time": end,
             },
         )
+        if moved:
+            await enqueue_reschedule(conn, principal.tenant_id, job_id, job["start_time"], job["end_time"])
         return await get_job(conn, principal, job_id)
 
 
@@ -260,4 +263,5 @@ async def transition_job(
                 "actor": f"admin:{principal.email}",
             },
         )
+        await enqueue_transition(conn, principal.tenant_id, job_id, action, reason)
         return await get_job(conn, principal, job_id)

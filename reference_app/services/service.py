@@ -42,6 +42,7 @@ class BookableService:
     settings: BookingSettings
     tenant_name: str
     tz: ZoneInfo
+    notification_email: str
 
     @property
     def policy(self) -> SlotPolicy:
@@ -64,6 +65,7 @@ async def load_bookable_service(conn: Connection, service_id: UUID) -> BookableS
         settings=settings_from_json(row["booking_settings"]),
         tenant_name=row["tenant_name"],
         tz=ZoneInfo(row["time_zone"]),
+        notification_email=row["notification_email"],
     )
 
 

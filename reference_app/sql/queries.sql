@@ -65,7 +65,7 @@ DELETE FROM auth_tokens WHERE token_hash = %(token_hash)s
 
 -- name: service_with_tenant
 SELECT s.id, s.tenant_id, s.name, s.description, s.duration_minutes, s.active,
-       s.booking_settings, t.name AS tenant_name, t.time_zone
+       s.booking_settings, t.name AS tenant_name, t.time_zone, t.notification_email
 FROM services s JOIN tenants t ON t.id = s.tenant_id
 WHERE s.id = %(service_id)s
 
@@ -202,3 +202,56 @@ FROM idempotency_keys WHERE tenant_id = %(tenant_id)s AND key = %(key)s
 -- name: insert_idempotent_response
 INSERT INTO idempotency_keys (tenant_id, key, request_hash, job_id, status_code, response)
 VALUES (%(tenant_id)s, %(key)s, %(request_hash)s, %(job_id)s, %(status_code)s, %(response)s)
+
+-- name: enqueue_emails
+-- One row per email of an event, in the event's transaction, in one round trip.
+INSERT INTO email_outbox (tenant_id, job_id, kind, recipient, payload)
+SELECT %(tenant_id)s, %(job_id)s, e->>'kind', e->>'recipient', e->'payload'
+FROM jsonb_array_elements(%(emails)s::jsonb) AS e
+
+-- name: email_context
+SELECT j.id AS job_id, j.title, j.start_time, j.end_time, j.status, j.notes,
+       t.name AS tenant_name, t.time_zone, t.notification_email,
+       s.name AS service_name,
+       c.name AS contact_name, c.email AS contact_email, c.phone AS contact_phone
+FROM jobs j
+JOIN tenants t ON t.id = j.tenant_id
+LEFT JOIN services s ON s.id = j.service_id
+LEFT JOIN contacts c ON c.id = j.contact_id
+WHERE j.id = %(job_id)s
+
+-- name: claim_due_email
+-- SKIP LOCKED: several senders (processes) share the queue; a row is only ever held by one.
+SELECT id, tenant_id, job_id, kind, recipient, payload, attempts
+FROM email_outbox
+WHERE state = 'pending' AND next_attempt_at <= now()
+ORDER BY next_attempt_at, id
+LIMIT 1
+FOR UPDATE SKIP LOCKED
+
+-- name: mark_email_sent
+UPDATE email_outbox
+SET state = 'sent', attempts = attempts + 1, ses_message_id = %(message_id)s,
+    sent_at = now(), last_error = NULL
+WHERE id = %(id)s
+
+-- name: mark_email_failed
+UPDATE email_outbox
+SET attempts = attempts + 1,
+    last_error = %(error)s,
+    state = CASE WHEN attempts + 1 >= %(max_attempts)s THEN 'dead' ELSE 'pending' END,
+    next_attempt_at = now() + make_interval(secs => %(delay_seconds)s)
+WHERE id = %(id)s
+RETURNING state
+
+-- name: outbox_rows
+SELECT id, job_id, kind, recipient, state, attempts, next_attempt_at, last_error,
+       ses_message_id, created_at, sent_at
+FROM email_outbox
+WHERE tenant_id = %(tenant_id)s
+  AND (%(state)s::text IS NULL OR state = %(state)s)
+ORDER BY id DESC
+LIMIT %(limit)s
+
+-- name: outbox_counts
+SELECT state, count(*) AS count FROM email_outbox GROUP BY state

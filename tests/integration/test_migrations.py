@@ -25,6 +25,10 @@ EXPECTED_COLUMNS = {
         "tenant_id", "key", "request_hash", "job_id", "status_code", "response", "created_at",
     },
     "schema_migrations": {"version", "name", "applied_at"},
+    "email_outbox": {
+        "id", "tenant_id", "job_id", "kind", "recipient", "payload", "state", "attempts",
+        "next_attempt_at", "last_error", "ses_message_id", "created_at", "sent_at",
+    },
 }  # fmt: skip
 
 

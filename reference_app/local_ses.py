@@ -1,0 +1,97 @@
+"""A moto SES server in its own process on loopback: the local stand-in for AWS SES.
+
+The service talks to it over HTTP exactly as it would to SES; anyone can read what was sent
+from its /moto-api/data.json (see harness/mailbox.py).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+
+LOCAL_REGION = "us-east-1"
+# moto accepts any credentials; boto3 only needs some to sign requests.
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+@dataclass
+class LocalSes:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def client(self) -> Any:
+        return boto3.client(
+            "ses",
+            region_name=LOCAL_REGION,
+            endpoint_url=self.url,
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    def verify_sender(self, address: str) -> None:
+        self.client().verify_email_identity(EmailAddress=address)
+
+    def service_env(self, sender: str) -> dict[str, str]:
+        """Environment that points the booking service at this server."""
+        return {
+            "SES_ENABLED": "true",
+            "SES_ENDPOINT_URL": self.url,
+            "SES_REGION": LOCAL_REGION,
+            "SES_FROM_ADDRESS": sender,
+            **FAKE_CREDENTIALS,
+        }
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_local_ses(port: int, *, host: str = "127.0.0.1", log_path: Path | None = None) -> LocalSes:
+    log = log_path.open("ab") if log_path else None
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
+            stdout=log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **FAKE_CREDENTIALS},
+        )
+    finally:
+        if log is not None:
+            log.close()  # the child keeps its own handle
+    ses = LocalSes(f"http://{host}:{port}", process)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto server exited with code {process.returncode}")
+        try:
+            httpx.get(f"{ses.url}/moto-api/data.json", timeout=1)
+            return ses
+        except httpx.TransportError:
+            time.sleep(0.1)
+    ses.stop()
+    raise TimeoutError("moto server did not start within 30 s")
+
+
+@contextmanager
+def local_ses(port: int, *, sender: str, log_path: Path | None = None) -> Iterator[LocalSes]:
+    ses = start_local_ses(port, log_path=log_path)
+    try:
+        ses.verify_sender(sender)
+        yield ses
+    finally:
+        ses.stop()
