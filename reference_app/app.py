@@ -21,6 +21,7 @@ from reference_app.emails.lifespan import outbox_sender_lifespan
 from reference_app.errors import EXCEPTION_HANDLERS, ApiError
 from reference_app.health import health
 from reference_app.jobs.controllers import JobController
+from reference_app.pages import page_route_handlers, page_template_config
 from reference_app.services.controllers import AdminServiceController, PublicServiceController
 from reference_app.settings import Settings
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> Litestar:
             AuthController,
             JobController,
             AdminServiceController,
+            *page_route_handlers(),
             OutboxController,
         ],
         dependencies={
@@ -70,6 +72,7 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         request_class=JsonBodyRequest,
+        template_config=page_template_config(),
         openapi_config=OpenAPIConfig(
             title="Reference booking service",
             version=__version__,

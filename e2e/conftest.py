@@ -1,0 +1,150 @@
+"""The browser suite's fixtures: the target (a local reference stack unless one is named), the
+machine's Chromium, an admin API client for setting up and checking data, and screenshots.
+
+A target is named with --base-url / --target-file, or the harness's environment variables
+(HARNESS_BASE_URL, HARNESS_TARGET_FILE, ...; see harness/target.py)."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import BrowserContext, Page, Playwright
+
+from e2e.browsers import CHROMIUM_ARGS, INSTALL_HINT, find_chromium
+from e2e.page_objects.login_page import LoginPage
+from harness.api_client import BookingApi
+from harness.target import Target, harness_target, resolve_target
+
+PHONE_DEVICE = "iPhone 8"  # a 375 px wide viewport
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--target-file",
+        default=None,
+        help="JSON target description (see harness/target.py); default: the environment, "
+        "else a local reference stack started for the run",
+    )
+
+
+def wait_healthy(base_url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base_url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{base_url}/health did not answer 200 within {timeout} s")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def target(pytestconfig: pytest.Config) -> Iterator[Target]:
+    base_url = pytestconfig.getoption("--base-url")
+    env = dict(os.environ)
+    if base_url:
+        # resolve_target reads HARNESS_ADMIN_* and HARNESS_SERVICES only beside HARNESS_BASE_URL or
+        # a target file; a URL given on the command line takes them from the environment too.
+        env.setdefault("HARNESS_BASE_URL", base_url)
+    explicit = resolve_target(base_url=base_url, target_file=pytestconfig.getoption("--target-file"), env=env)
+    with harness_target(explicit, servers=1) as found:
+        wait_healthy(found.base_url)
+        yield found
+
+
+@pytest.fixture(scope="session")
+def base_url(target: Target) -> str:
+    """pytest-playwright's base URL: pages open relative paths on the target."""
+    return target.base_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any], browser_name: str, playwright: Playwright
+) -> dict[str, Any]:
+    args = dict(browser_type_launch_args)
+    if browser_name == "chromium":
+        executable = find_chromium()
+        if executable is None:
+            pytest.fail(f"no Chromium found: {INSTALL_HINT}", pytrace=False)
+        args["executable_path"] = executable
+        args["args"] = [*args.get("args", []), *CHROMIUM_ARGS]
+    elif not Path(getattr(playwright, browser_name).executable_path).exists():
+        pytest.skip(f"{browser_name} is not installed on this machine and the tests never download browsers")
+    return args
+
+
+@pytest.fixture(scope="session")
+def phone(playwright: Playwright) -> dict[str, Any]:
+    """Context options of an emulated phone, 375 px wide (Playwright's device descriptor)."""
+    descriptor = dict(playwright.devices[PHONE_DEVICE])
+    descriptor.pop("default_browser_type", None)
+    return descriptor
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def form_factor(request: pytest.FixtureRequest) -> str:
+    """Run a test on a desktop browser and on an emulated phone."""
+    return str(request.param)
+
+
+@pytest.fixture
+def device_context(form_factor: str, new_context: Any, phone: dict[str, Any]) -> BrowserContext:
+    """A browser context per device; tracing and failure screenshots come from pytest-playwright."""
+    options = phone if form_factor == "phone" else {"viewport": DESKTOP_VIEWPORT}
+    context: BrowserContext = new_context(**options)
+    return context
+
+
+@pytest.fixture
+def device_page(device_context: BrowserContext) -> Page:
+    return device_context.new_page()
+
+
+@pytest.fixture(scope="session")
+def api(target: Target) -> Iterator[BookingApi]:
+    """The admin JSON API, signed in: for setting up data and checking what the pages did."""
+    if not target.has_admin:
+        pytest.skip("the target names no admin credentials")
+    with BookingApi(target.base_url) as client:
+        response = client.login(target.admin_email or "", target.admin_password or "")
+        assert response.status_code == 200, response.text
+        yield client
+
+
+@pytest.fixture
+def signed_in(page: Page, target: Target) -> Page:
+    if not target.has_admin:
+        pytest.skip("the target names no admin credentials")
+    page.goto("/schedule")
+    LoginPage(page).sign_in(target.admin_email or "", target.admin_password or "")
+    page.wait_for_url("**/schedule**")
+    return page
+
+
+@pytest.fixture
+def dialogs(page: Page) -> list[str]:
+    """Every alert/confirm/prompt the page opens (dismissed): an XSS test wants none."""
+    opened: list[str] = []
+
+    def record(dialog: Any) -> None:
+        opened.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    return opened
+
+
+@pytest.fixture
+def unique() -> str:
+    return uuid.uuid4().hex[:8]
