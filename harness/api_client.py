@@ -14,7 +14,9 @@ ACTIONS_WITH_REASON = frozenset({"decline", "cancel"})
 class BookingApi:
     def __init__(self, base_url: str, *, timeout: float = 10.0, client: httpx.Client | None = None):
         self.http = client or httpx.Client(base_url=base_url, timeout=timeout)
-        self._token: str | None = None
+        # Kept per client object, not on the shared httpx client, so several sessions
+        # (tenants) can share one connection pool.
+        self.auth: dict[str, str] = {}
 
     def close(self) -> None:
         self.http.close()
@@ -65,37 +67,42 @@ class BookingApi:
     def login(self, email: str, password: str) -> httpx.Response:
         response = self.http.post("/auth/login", json={"email": email, "password": password})
         if response.status_code == 200:
-            self._token = response.json()["token"]
-            self.http.headers["Authorization"] = f"Bearer {self._token}"
+            self.auth = {"Authorization": f"Bearer {response.json()['token']}"}
         return response
 
     def jobs(self, first: date, last: date, statuses: list[str] | None = None) -> httpx.Response:
         params = {"start": first.isoformat(), "end": last.isoformat()}
         if statuses:
             params["status"] = ",".join(statuses)
-        return self.http.get("/jobs", params=params)
+        return self.http.get("/jobs", params=params, headers=self.auth)
 
     def job(self, job_id: str) -> httpx.Response:
-        return self.http.get(f"/jobs/{job_id}")
+        return self.http.get(f"/jobs/{job_id}", headers=self.auth)
 
     def history(self, job_id: str) -> httpx.Response:
-        return self.http.get(f"/jobs/{job_id}/history")
+        return self.http.get(f"/jobs/{job_id}/history", headers=self.auth)
 
     def create_job(self, body: dict[str, Any]) -> httpx.Response:
-        return self.http.post("/jobs", json=body)
+        return self.http.post("/jobs", json=body, headers=self.auth)
 
     def update_job(self, job_id: str, body: dict[str, Any]) -> httpx.Response:
-        return self.http.patch(f"/jobs/{job_id}", json=body)
+        return self.http.patch(f"/jobs/{job_id}", json=body, headers=self.auth)
 
     def act(self, job_id: str, action: str, reason: str | None = None) -> httpx.Response:
         body = {"reason": reason or f"{action} by the harness"} if action in ACTIONS_WITH_REASON else None
-        return self.http.post(f"/jobs/{job_id}/{action}", json=body)
+        return self.http.post(f"/jobs/{job_id}/{action}", json=body, headers=self.auth)
 
     def services(self) -> httpx.Response:
-        return self.http.get("/admin/services")
+        return self.http.get("/admin/services", headers=self.auth)
 
     def create_service(self, body: dict[str, Any]) -> httpx.Response:
-        return self.http.post("/admin/services", json=body)
+        return self.http.post("/admin/services", json=body, headers=self.auth)
 
     def update_service(self, service_id: str, body: dict[str, Any]) -> httpx.Response:
-        return self.http.patch(f"/admin/services/{service_id}", json=body)
+        return self.http.patch(f"/admin/services/{service_id}", json=body, headers=self.auth)
+
+    def outbox(self, state: str | None = None, limit: int = 1000) -> httpx.Response:
+        params: dict[str, str | int] = {"limit": limit}
+        if state:
+            params["state"] = state
+        return self.http.get("/admin/outbox", params=params, headers=self.auth)

@@ -120,6 +120,12 @@ def target_from_env(env: Mapping[str, str] | None = None) -> Target | None:
         target = Target(base_url=env["HARNESS_BASE_URL"])
     else:
         return None
+    return with_env_overrides(target, env)
+
+
+def with_env_overrides(target: Target, env: Mapping[str, str]) -> Target:
+    """The target with HARNESS_ADMIN_*, HARNESS_SERVICES, HARNESS_DATABASE_URL and
+    HARNESS_MAILBOX_URL applied on top."""
     overrides: dict[str, Any] = {}
     for key, attr in [
         ("HARNESS_ADMIN_EMAIL", "admin_email"),
@@ -138,13 +144,14 @@ def resolve_target(
     *, base_url: str | None = None, target_file: str | None = None, env: Mapping[str, str] | None = None
 ) -> Target | None:
     """The target named by CLI options, else by the environment; None means "start one"."""
+    env = os.environ if env is None else env
     if target_file:
-        return load_target_file(target_file)
+        return with_env_overrides(load_target_file(target_file), env)
     if base_url:
         from_env = target_from_env(env)
         if from_env is not None:
             return replace(from_env, base_url=base_url, urls=())
-        return Target(base_url=base_url)
+        return with_env_overrides(Target(base_url=base_url), env)
     return target_from_env(env)
 
 

@@ -1,11 +1,10 @@
-"""Shared fixtures: one real PostgreSQL per session (from the same provider as the local
-stack), a migrated scratch database, and apps built with a settable clock."""
+"""Fixtures of the reference service's tests: apps built with a settable clock on the session's
+scratch database (see the root conftest.py), a seeded tenant and its admin token."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,26 +12,11 @@ from litestar.testing import TestClient
 
 from reference_app.app import create_app
 from reference_app.clock import SettableClock
-from reference_app.migrations import migrate
-from reference_app.postgres_provider import ProvidedPostgres, provide_postgres, scratch_database
 from reference_app.seed import SeedResult, seed
 from reference_app.settings import Settings
 
 # A Wednesday in northern winter: New York is on EST (UTC-5).
 DEFAULT_NOW = datetime(2030, 1, 9, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[ProvidedPostgres]:
-    with provide_postgres() as provided:
-        yield provided
-
-
-@pytest.fixture(scope="session")
-def database_url(pg_server: ProvidedPostgres) -> Iterator[str]:
-    with scratch_database(pg_server.url, "booking_test") as url:
-        migrate(url)
-        yield url
 
 
 @pytest.fixture
@@ -64,10 +48,3 @@ def admin_headers(client: TestClient[Any], tenant: SeedResult) -> dict[str, str]
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
-
-
-@pytest.fixture(scope="session")
-def log_dir() -> Path:
-    path = Path("artifacts/logs")
-    path.mkdir(parents=True, exist_ok=True)
-    return path

@@ -76,3 +76,14 @@ def test_unreadable_file_is_a_target_error(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(TargetError, match="cannot read"):
         load_target_file(tmp_path / "bad.json")
+
+
+def test_cli_url_alone_still_takes_credentials_from_env() -> None:
+    env = {
+        "HARNESS_ADMIN_EMAIL": "e@example.com",
+        "HARNESS_ADMIN_PASSWORD": "pw",
+        "HARNESS_SERVICES": "standard=s1",
+    }
+    target = resolve_target(base_url="http://b.example", env=env)
+    assert target is not None and target.has_admin
+    assert dict(target.services) == {"standard": "s1"}

@@ -1,0 +1,81 @@
+"""The booking system the machines drive: in-process (the reference app on a real PostgreSQL,
+with a settable clock) or a live target URL (no clock control)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from harness.api_client import BookingApi
+from reference_app.clock import SettableClock
+
+ALL_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass
+class TenantSession:
+    """A tenant's admin session and a calendar day no earlier example has touched: capacity is
+    counted across the tenant's services, so examples must not share days."""
+
+    api: BookingApi
+    tz: ZoneInfo
+    day: date
+    tenant_id: str | None = None
+
+    def create_service(self, *, duration: int, interval: int, capacity: int, confirm: bool) -> str:
+        response = self.api.create_service(
+            {
+                "name": f"Property service {uuid.uuid4().hex[:6]}",
+                "durationMinutes": duration,
+                "bookingSettings": {
+                    "workingHours": {d: [{"start": "00:00", "end": "24:00"}] for d in ALL_WEEK},
+                    "slotIntervalMinutes": interval,
+                    "maxBookingsPerSlot": capacity,
+                    "requireConfirmation": confirm,
+                    "advanceBookingDays": 730,
+                },
+            }
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["service"]["id"])
+
+
+@dataclass
+class BookingSystem:
+    """What the machines need: a way to open tenant sessions, and the clock when it is ours."""
+
+    open_session: Callable[[], TenantSession]
+    clock: SettableClock | None
+    description: str
+    # In-process only: a tenant (logged in) whose business runs in the given IANA zone.
+    tenant_in_zone: Callable[[str], TenantSession] | None = None
+
+    def now(self) -> datetime:
+        return self.clock.now() if self.clock is not None else datetime.now(UTC)
+
+
+def local_instant(day: date, minutes: int, tz: ZoneInfo) -> datetime:
+    """The instant of local wall time day + minutes (used on days without DST changes)."""
+    return datetime.combine(day, time(0), tzinfo=tz) + timedelta(minutes=minutes)
+
+
+def live_sessions(base_url: str, email: str, password: str) -> Callable[[], TenantSession]:
+    """Sessions on a live target: one login, and each example on the next day from 3 days out
+    (the services the machines create allow booking 730 days ahead)."""
+    api = BookingApi(base_url, client=httpx.Client(base_url=base_url, timeout=30))
+    login = api.login(email, password)
+    assert login.status_code == 200, f"cannot log in to {base_url}: {login.text}"
+    user = login.json()["user"]
+    tz = ZoneInfo(user["timeZone"])
+    first_day = (datetime.now(UTC).astimezone(tz) + timedelta(days=3)).date()
+    counter = iter(range(700))
+
+    def open_session() -> TenantSession:
+        return TenantSession(api, tz, first_day + timedelta(days=next(counter)), str(user["tenantId"]))
+
+    return open_session

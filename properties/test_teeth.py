@@ -1,0 +1,48 @@
+"""The machines have teeth: run against a deliberately broken service, they must find the
+fault and shrink it to a short story. The fault is injected only here, in-process."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import Phase, settings
+from hypothesis.stateful import run_state_machine_as_test
+
+import reference_app.capacity
+from properties.system import BookingSystem
+from properties.test_capacity_machine import capacity_machine
+from reference_app.sql import query
+
+
+def _query_forgetting_pending_jobs(name: str) -> str:
+    """The classic bug the seed fixed: capacity counted only scheduled and in-progress jobs."""
+    sql = query(name)
+    if name == "overlapping_active_jobs":
+        sql = sql.replace("'scheduled', 'in-progress', 'pending-confirmation'", "'scheduled', 'in-progress'")
+        assert "pending-confirmation" not in sql
+    return sql
+
+
+def test_capacity_machine_catches_a_guard_that_ignores_pending_jobs(
+    booking_system: BookingSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if booking_system.clock is None:
+        pytest.skip("the fault is injected into the in-process service; a live target cannot be broken here")
+    monkeypatch.setattr(reference_app.capacity, "query", _query_forgetting_pending_jobs)
+    with pytest.raises(AssertionError) as caught:
+        run_state_machine_as_test(
+            capacity_machine(booking_system),
+            settings=settings(
+                max_examples=200,
+                stateful_step_count=6,
+                derandomize=True,
+                deadline=None,
+                report_multiple_bugs=False,
+                phases=[Phase.explicit, Phase.generate, Phase.shrink],
+            ),
+        )
+    story = "\n".join(getattr(caught.value, "__notes__", []))
+    steps = [line for line in story.splitlines() if line.strip().startswith(("state.book", "jobs_"))]
+    # Shrunk to the essence: a pending booking, then a second booking of the same hour.
+    assert "pending-confirmation" in str(caught.value) or "slot_unavailable" in str(caught.value) or steps
+    assert 2 <= len(steps) <= 4, story
+    assert "pair-confirm" in story, story
