@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -55,7 +56,8 @@ async def login(
     cur = await conn.execute(query("admin_user_by_email"), {"email": email})
     row = await cur.fetchone()
     try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+        # argon2 is deliberately slow and releases the GIL: keep it off the event loop.
+        await asyncio.to_thread(_hasher.verify, row["password_hash"] if row else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         raise invalid_credentials() from None
     if row is None:
@@ -63,7 +65,7 @@ async def login(
     if _hasher.check_needs_rehash(row["password_hash"]):
         await conn.execute(
             query("update_password_hash"),
-            {"user_id": row["id"], "password_hash": hash_password(password)},
+            {"user_id": row["id"], "password_hash": await asyncio.to_thread(hash_password, password)},
         )
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(seconds=ttl_seconds)
