@@ -24,16 +24,16 @@ def run_pytest(session: nox.Session, *paths: str) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite on a real PostgreSQL (DATABASE_URL, Docker, or an embedded server)."""
-    install(session, "stack", "test")
+    install(session, "stack", "test", "load")
     run_pytest(session, "tests", "properties")
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    install(session, "stack", "test", "lint")
+    install(session, "stack", "test", "lint", "load")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("mypy", "reference_app", "harness")
+    session.run("mypy", "reference_app", "harness", "load")
 
 
 # Browser-test artifacts: a trace and a screenshot of each failing test.
@@ -69,3 +69,28 @@ def serve(session: nox.Session) -> None:
     """Start PostgreSQL, migrate, seed and serve the reference service; Ctrl-C stops it all."""
     install(session, "stack")
     session.run("python", "-m", "reference_app", "stack", *session.posargs)
+
+
+# Short enough for CI on 2 cores: each run starts its own local stack (2 server processes).
+LOAD_RUNS = (
+    ("race", "--users", "50", "--duration", "20s", "--processes", "2"),
+    ("mix", "--users", "30", "--duration", "20s"),
+)
+
+
+@nox.session
+def load(session: nox.Session) -> None:
+    """A short race (distributed over 2 Locust worker processes) and mix against the local
+    stack, each audited and gated; fails on any breach. Options after `--` go to every run
+    (and on to Locust), e.g. `nox -s load -- --gate-p95-ms 300`."""
+    install(session, "stack", "load")
+    for scenario, *options in LOAD_RUNS:
+        session.run("python", "-m", "load", "run", "--scenario", scenario, *options, *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark the local stack (raw SQL, race, mix; before/after tuning) into
+    artifacts/bench/<timestamp>/bench.md. Options after `--` go to `python -m load bench`."""
+    install(session, "stack", "load")
+    session.run("python", "-m", "load", "bench", *session.posargs)

@@ -61,6 +61,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=os.environ.get("LOG_LEVEL", "info").lower(),
         access_log=args.access_log,
+        loop=args.loop,
+        http=args.http,
     )
     return 0
 
@@ -175,6 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--access-log", action="store_true")
+    # "auto" takes uvloop and httptools (both installed with the service); the load benchmark
+    # pins asyncio + h11 through SERVE_LOOP / SERVE_HTTP to measure the difference.
+    serve.add_argument(
+        "--loop", choices=["auto", "asyncio", "uvloop"], default=os.environ.get("SERVE_LOOP", "auto")
+    )
+    serve.add_argument(
+        "--http", choices=["auto", "h11", "httptools"], default=os.environ.get("SERVE_HTTP", "auto")
+    )
     serve.set_defaults(func=cmd_serve)
 
     send = sub.add_parser("send-emails", help="run the outbox sender as a separate worker")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -104,9 +105,14 @@ async def availability(
             {"tenant_id": service.tenant_id, "range_start": slots[0][0], "range_end": slots[-1][1]},
         )
         taken = [(row["start_time"], row["end_time"]) for row in await cur.fetchall()]
+    # A job overlaps [start, end) when it starts before `end` and does not end by `start`; every
+    # job ending by `start` also starts before `end`, so the overlaps are a difference of two
+    # counts, each a binary search: O((slots + jobs) log jobs), not slots x jobs.
+    starts = sorted(s for s, _ in taken)
+    ends = sorted(e for _, e in taken)
     out = []
     for start, end in slots:
-        busy = sum(1 for s, e in taken if s < end and e > start)
+        busy = bisect.bisect_left(starts, end) - bisect.bisect_right(ends, start)
         out.append(Slot(start_time=start, end_time=end, remaining=max(0, capacity - busy)))
     return Availability(service_id=service.id, time_zone=service.tz.key, slots=out)
 

@@ -1,0 +1,42 @@
+"""Command line: `python -m load run ...` (one scenario, judged) and `python -m load bench ...`.
+
+Arguments the harness does not know are passed on to Locust, e.g.
+`python -m load run --scenario race -- --loglevel DEBUG`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from load.run import add_run_arguments, cmd_run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m load", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_run_arguments(sub.add_parser("run", help="run one scenario against a target and judge it"))
+    from load.bench import add_bench_arguments
+
+    add_bench_arguments(sub.add_parser("bench", help="measure the local stack; write the results table"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, passthrough = argv[:cut], argv[cut + 1 :]
+    else:
+        passthrough = []
+    args, unknown = build_parser().parse_known_args(argv)
+    passthrough = [*unknown, *passthrough]
+    if args.command == "run":
+        return cmd_run(args, passthrough)
+    from load.bench import cmd_bench
+
+    return cmd_bench(args, passthrough)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

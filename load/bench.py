@@ -1,0 +1,215 @@
+"""`python -m load bench`: measure the local reference stack, once per stack profile.
+
+For each profile (how the stack is served: server processes, event loop, HTTP parser, pool),
+start a fresh local stack, measure the raw SQL booking transaction (the database's limit),
+then run the race and the mix at a fixed number of users, and write one table: booking
+throughput and latency (p50/p95/p99), the HTTP/SQL throughput ratio, and the availability
+look-up over 31 days (p50/p95) under the mix. Every run is also audited and gated as usual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from harness.target import local_reference_target
+from load.common.gates import BOOKING_REQUEST_PREFIX
+from load.run import add_run_arguments, run_locust
+from load.sql_baseline import SqlBaseline, measure_sql_baseline
+
+MONTH_LOOKUP = "GET /services/[id]/availability (31 days)"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    servers: int
+    env: dict[str, str]
+
+
+# "before" pins what the service ran with before tuning; "tuned" is today's defaults.
+PROFILES = {
+    "before": Profile(
+        "before",
+        "2 servers x 1 worker, asyncio loop + h11, pool 2..10",
+        2,
+        {"SERVE_LOOP": "asyncio", "SERVE_HTTP": "h11", "DB_POOL_MIN_SIZE": "2", "DB_POOL_MAX_SIZE": "10"},
+    ),
+    "tuned": Profile("tuned", "defaults: 2 servers x 1 worker, uvloop + httptools, pool 2..10", 2, {}),
+}
+
+
+def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profiles", default="before,tuned", help=f"comma-separated, of {sorted(PROFILES)}")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--duration", default="30s")
+    parser.add_argument("--think-time-ms", type=float, default=250.0)
+    parser.add_argument("--sql-connections", type=int, default=8)
+    parser.add_argument("--sql-seconds", type=float, default=15.0)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds over all profiles, interleaved")
+    parser.add_argument("--results-dir", help="default: artifacts/bench/<timestamp>")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = ""
+    try:
+        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        memory = f", {pages * size / 2**30:.0f} GiB"
+    except (ValueError, OSError, AttributeError):
+        pass
+    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return f"{cpu}, {os.cpu_count()} cores{memory}, {system}"
+
+
+def _scenario_row(
+    profile: Profile, scenario: str, summary: dict[str, Any], sql: SqlBaseline
+) -> dict[str, Any]:
+    stats = {row["name"]: row for row in summary["stats"]}
+    booking = [row for name, row in stats.items() if name.startswith(BOOKING_REQUEST_PREFIX)]
+    booking_rps = sum(row["rps"] for row in booking)
+    total = summary["total"]
+    counts = (summary.get("verdict") or {}).get("counts", {})
+    month = stats.get(MONTH_LOOKUP)
+    duration = float(summary["options"]["durationSeconds"])
+    return {
+        "profile": profile.name,
+        "scenario": scenario,
+        "users": summary["options"]["users"],
+        "thinkTimeMs": summary["options"]["think_time_ms"],
+        "bookingRequestsPerSecond": round(booking_rps, 1),
+        "acknowledgedPerSecond": round(counts.get("book:ok", 0) / duration, 1),
+        "p50Ms": total["median_ms"],
+        "p95Ms": total["p95_ms"],
+        "p99Ms": total["p99_ms"],
+        "bookingP99Ms": max((row["p99_ms"] for row in booking), default=0),
+        "httpToSql": round(booking_rps / sql.rate, 3) if sql.rate else 0.0,
+        "month31dP50Ms": month["median_ms"] if month else None,
+        "month31dP95Ms": month["p95_ms"] if month else None,
+        "passed": summary["passed"],
+        "auditOk": bool((summary.get("verdict") or {}).get("ok")),
+        "results": summary["files"].get("history", "").rsplit("/", 1)[0],
+    }
+
+
+def _markdown(rows: list[dict[str, Any]], sql_rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    lines = [
+        f"# Benchmark {meta['date']}",
+        "",
+        f"Machine: {meta['machine']}. Generator (Locust), service and database on the same machine;",
+        "load avg is the machine's 1-minute load average as each run started (other work included).",
+        "",
+        "| round | profile | scenario | load avg | users | think ms | booking req/s | booked/s | p50 ms "
+        "| p95 ms | p99 ms | booking p99 ms | HTTP/SQL | 31-day look-up p50/p95 ms | gates |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in rows:
+        month = f"{r['month31dP50Ms']:g} / {r['month31dP95Ms']:g}" if r["month31dP50Ms"] is not None else "—"
+        lines.append(
+            f"| {r['round']} | {r['profile']} | {r['scenario']} | {r['loadAverage']} | {r['users']} | "
+            f"{r['thinkTimeMs']:g} | "
+            f"{r['bookingRequestsPerSecond']} | {r['acknowledgedPerSecond']} | "
+            f"{r['p50Ms']:g} | {r['p95Ms']:g} | "
+            f"{r['p99Ms']:g} | {r['bookingP99Ms']:g} | {r['httpToSql']:.0%} | {month} | "
+            f"{'pass' if r['passed'] else 'FAIL'} |"
+        )
+    lines += [
+        "",
+        "Raw SQL booking transaction (psycopg, no HTTP): the database's limit.",
+        "",
+        "| round | profile | connections | transactions/s | p50 ms | p95 ms | p99 ms |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for s in sql_rows:
+        lines.append(
+            f"| {s['round']} | {s['profile']} | {s['connections']} | {s['rate']} | "
+            f"{s['p50Ms']} | {s['p95Ms']} | {s['p99Ms']} |"
+        )
+    lines += ["", "Profiles:", ""]
+    lines += [f"- {p['name']}: {p['description']}" for p in meta["profiles"]]
+    return "\n".join(lines) + "\n"
+
+
+def _measure_sql(profile: Profile, args: argparse.Namespace) -> SqlBaseline:
+    with local_reference_target(servers=profile.servers, env=profile.env) as target:
+        assert target.database_url is not None
+        return measure_sql_baseline(
+            target.database_url, connections=args.sql_connections, seconds=args.sql_seconds
+        )
+
+
+def _sql_row(profile: Profile, sql: SqlBaseline) -> dict[str, Any]:
+    return {
+        "profile": profile.name,
+        "connections": sql.connections,
+        "rate": round(sql.rate),
+        "p50Ms": round(sql.percentile(0.50), 1),
+        "p95Ms": round(sql.percentile(0.95), 1),
+        "p99Ms": round(sql.percentile(0.99), 1),
+    }
+
+
+def _run_args(scenario: str, args: argparse.Namespace, results: Path) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_run_arguments(parser)
+    return parser.parse_args(
+        [
+            "--scenario",
+            scenario,
+            "--users",
+            str(args.users),
+            "--duration",
+            args.duration,
+            "--results-dir",
+            str(results),
+        ]
+    )
+
+
+def cmd_bench(args: argparse.Namespace, passthrough: Sequence[str]) -> int:
+    stamp = datetime.now(UTC)
+    out = Path(args.results_dir or Path("artifacts") / "bench" / stamp.strftime("%Y%m%dT%H%M%SZ"))
+    out.mkdir(parents=True, exist_ok=True)
+    profiles = [PROFILES[name.strip()] for name in args.profiles.split(",") if name.strip()]
+    rows: list[dict[str, Any]] = []
+    sql_rows: list[dict[str, Any]] = []
+    # Profiles take turns, round after round, so a busy spell on the machine hits them alike.
+    for round_no in range(1, args.repeat + 1):
+        for profile in profiles:
+            sql = _measure_sql(profile, args)
+            sql_rows.append({"round": round_no, **_sql_row(profile, sql)})
+            for scenario in ("race", "mix"):
+                results = out / f"{profile.name}-{scenario}-{round_no}"
+                extra = ["--think-time-ms", str(args.think_time_ms), *passthrough]
+                load_before = os.getloadavg()[0]
+                # A fresh stack per scenario: the mix must not inherit the race's calendar.
+                with local_reference_target(servers=profile.servers, env=profile.env) as target:
+                    run_locust(_run_args(scenario, args, results), target, extra)
+                summary = json.loads((results / "summary.json").read_text())
+                row = _scenario_row(profile, scenario, summary, sql)
+                rows.append({"round": round_no, "loadAverage": round(load_before, 1), **row})
+    meta = {
+        "date": stamp.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "profiles": [{"name": p.name, "description": p.description, "env": p.env} for p in profiles],
+    }
+    (out / "bench.json").write_text(json.dumps({**meta, "scenarios": rows, "sql": sql_rows}, indent=2) + "\n")
+    table = _markdown(rows, sql_rows, meta)
+    (out / "bench.md").write_text(table)
+    print(table)
+    print(f"benchmark table: {out / 'bench.md'}")
+    # Slow is for the table to show; a wrong answer under load fails the benchmark.
+    return 0 if all(r["auditOk"] for r in rows) else 1

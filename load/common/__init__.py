@@ -1,0 +1,1 @@
+"""What the load scenarios share: the operation history, its audit, gates, reports, wiring."""

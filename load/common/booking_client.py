@@ -1,0 +1,154 @@
+"""The client: the calls the scenarios make, each recorded as an operation of the history and
+reported to Locust (a promised refusal counts as a success there, a 5xx or timeout as a failure).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from locust.contrib.fasthttp import FastHttpUser
+
+from load.common.classify import Judgement, judge_admin_move, judge_booking
+from load.common.context import RunContext
+from load.common.operations import INTERRUPTED, Kind, Operation, contact_email, new_id
+
+BOOK_NAME = "POST /services/[id]/book"
+RETRY_NAME = "POST /services/[id]/book (retry)"
+
+
+def _send(
+    user: FastHttpUser,
+    method: str,
+    path: str,
+    *,
+    name: str,
+    judge: Any,
+    json: Any = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[Judgement, int, dict[str, str]]:
+    with user.client.request(
+        method, path, name=name, json=json, headers=headers, catch_response=True
+    ) as response:
+        status = int(response.status_code or 0)
+        error = getattr(response, "error", None)
+        text = response.text if status else None
+        judgement: Judgement = judge(status, text, error)
+        if judgement.failure:
+            response.failure(judgement.failure)
+        else:
+            response.success()
+        replayed = {"replayed": response.headers.get("Idempotent-Replayed", "")} if status else {}
+    return judgement, status, replayed
+
+
+def book_slot(
+    user: FastHttpUser,
+    ctx: RunContext,
+    *,
+    service_id: str,
+    slot_start: str,
+    request_id: str | None = None,
+    idempotency_key: str | None = None,
+    attempt: int = 0,
+) -> Operation:
+    """POST /services/{id}/book for one slot; the contact address names the request."""
+    request_id = request_id or new_id()
+    body = {
+        "startTime": slot_start,
+        "contact": {"name": f"Load client {request_id}", "email": contact_email(ctx.run_id, request_id)},
+    }
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+    started = time.time()
+    fields: dict[str, Any] = {
+        "kind": "book",
+        "process": ctx.process,
+        "request_id": request_id,
+        "service_id": service_id,
+        "slot_start": slot_start,
+        "idempotency_key": idempotency_key,
+        "attempt": attempt,
+    }
+    try:
+        judgement, status, extra = _send(
+            user,
+            "POST",
+            f"/services/{service_id}/book",
+            name=RETRY_NAME if attempt else BOOK_NAME,
+            judge=judge_booking,
+            json=body,
+            headers=headers,
+        )
+    except BaseException:
+        # Cut short (the run stopping kills the user mid-request): it may still commit.
+        ctx.recorder.record(
+            Operation(
+                id=new_id(),
+                start=started,
+                end=time.time(),
+                outcome="indeterminate",
+                status=0,
+                code=INTERRUPTED,
+                **fields,
+            )
+        )
+        raise
+    job = judgement.body["job"] if judgement.outcome == "ok" else {}
+    op = Operation(
+        id=new_id(),
+        start=started,
+        end=time.time(),
+        outcome=judgement.outcome,
+        status=status,
+        code=judgement.code,
+        replayed=extra.get("replayed") == "true",
+        job_id=job.get("id"),
+        job_start=job.get("startTime"),
+        job_end=job.get("endTime"),
+        **fields,
+    )
+    ctx.recorder.record(op)
+    return op
+
+
+def move_job(
+    user: FastHttpUser, ctx: RunContext, action: Kind, job_id: str, headers: dict[str, str]
+) -> Operation:
+    """An admin move (confirm, decline, cancel) on a job of this run."""
+    body = {"reason": f"{action} by the load harness"} if action in ("decline", "cancel") else None
+    started = time.time()
+    fields: dict[str, Any] = {"kind": action, "process": ctx.process, "job_id": job_id}
+    try:
+        judgement, status, _ = _send(
+            user,
+            "POST",
+            f"/jobs/{job_id}/{action}",
+            name=f"POST /jobs/[id]/{action}",
+            judge=judge_admin_move,
+            json=body,
+            headers=headers,
+        )
+    except BaseException:
+        ctx.recorder.record(
+            Operation(
+                id=new_id(),
+                start=started,
+                end=time.time(),
+                outcome="indeterminate",
+                status=0,
+                code=INTERRUPTED,
+                **fields,
+            )
+        )
+        raise
+    op = Operation(
+        id=new_id(),
+        start=started,
+        end=time.time(),
+        outcome=judgement.outcome,
+        status=status,
+        code=judgement.code,
+        **fields,
+    )
+    ctx.recorder.record(op)
+    return op

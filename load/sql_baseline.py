@@ -1,0 +1,135 @@
+"""The database's limit for a booking: the service's own booking transaction (its SQL, from
+reference_app/sql/queries.sql, in its order: service lookup, then in one transaction the slot
+locks, the overlap count, the insert and the email outbox rows), run straight from psycopg by
+several concurrent connections, with no HTTP and no web framework. Every transaction books
+its own slot, so each one takes the full path a successful booking takes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from reference_app.capacity import lock_buckets
+from reference_app.seed import seed
+from reference_app.sql import query
+
+SLOT = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class SqlBaseline:
+    connections: int
+    seconds: float
+    transactions: int
+    latencies_ms: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.transactions / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def _has_query(name: str) -> bool:
+    try:
+        query(name)
+    except KeyError:
+        return False
+    return True
+
+
+async def _book_loop(
+    database_url: str,
+    service_id: str,
+    tenant_id: UUID,
+    first: datetime,
+    lane: int,
+    lanes: int,
+    deadline: float,
+) -> list[float]:
+    latencies = []
+    with_outbox = _has_query("enqueue_emails")
+    async with await AsyncConnection.connect(database_url, row_factory=dict_row, autocommit=True) as conn:
+        n = 0
+        while time.perf_counter() < deadline:
+            start = first + SLOT * (n * lanes + lane)
+            end = start + SLOT
+            began = time.perf_counter()
+            await (await conn.execute(query("service_with_tenant"), {"service_id": service_id})).fetchone()
+            async with conn.transaction():
+                low, high = lock_buckets(start, end)
+                await conn.execute(
+                    query("lock_slot_buckets"),
+                    {"tenant_id": tenant_id, "first_bucket": low, "last_bucket": high},
+                )
+                params: dict[str, Any] = {
+                    "tenant_id": tenant_id,
+                    "start_time": start,
+                    "end_time": end,
+                    "exclude_job_id": None,
+                }
+                await (await conn.execute(query("overlapping_active_jobs"), params)).fetchall()
+                cur = await conn.execute(
+                    query("insert_booking"),
+                    {
+                        "tenant_id": tenant_id,
+                        "service_id": service_id,
+                        "contact_name": "Baseline",
+                        "contact_email": f"baseline-{lane}-{n}@example.com",
+                        "contact_phone": None,
+                        "title": "Baseline booking",
+                        "start_time": start,
+                        "end_time": end,
+                        "status": "scheduled",
+                        "notes": None,
+                    },
+                )
+                row = await cur.fetchone()
+                assert row is not None
+                if with_outbox:
+                    emails = [
+                        {
+                            "kind": "baseline",
+                            "recipient": "x@example.com",
+                            "payload": {"jobId": str(row["id"])},
+                        }
+                    ]
+                    await conn.execute(
+                        query("enqueue_emails"),
+                        {"tenant_id": tenant_id, "job_id": row["id"], "emails": Jsonb(emails)},
+                    )
+            latencies.append((time.perf_counter() - began) * 1000)
+            n += 1
+    return latencies
+
+
+async def _run(database_url: str, connections: int, seconds: float) -> SqlBaseline:
+    tenant = seed(database_url, tenant_name="SQL baseline")
+    service_id = tenant.services["callout"]
+    first = (datetime.now(UTC) + timedelta(days=400)).replace(minute=0, second=0, microsecond=0)
+    deadline = time.perf_counter() + seconds
+    began = time.perf_counter()
+    lanes = await asyncio.gather(
+        *(
+            _book_loop(database_url, service_id, UUID(tenant.tenant_id), first, lane, connections, deadline)
+            for lane in range(connections)
+        )
+    )
+    elapsed = time.perf_counter() - began
+    latencies = [ms for lane in lanes for ms in lane]
+    return SqlBaseline(connections, elapsed, len(latencies), latencies)
+
+
+def measure_sql_baseline(database_url: str, *, connections: int = 8, seconds: float = 15.0) -> SqlBaseline:
+    return asyncio.run(_run(database_url, connections, seconds))
