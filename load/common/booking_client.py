@@ -42,6 +42,34 @@ def _send(
     return judgement, status, replayed
 
 
+def _send_recorded(
+    user: FastHttpUser,
+    ctx: RunContext,
+    fields: dict[str, Any],
+    started: float,
+    method: str,
+    path: str,
+    **send_options: Any,
+) -> tuple[Judgement, int, dict[str, str]]:
+    """_send, recording the operation as indeterminate when the request is cut short (the run
+    stopping kills the user mid-request): it may still have committed."""
+    try:
+        return _send(user, method, path, **send_options)
+    except BaseException:
+        ctx.recorder.record(
+            Operation(
+                id=new_id(),
+                start=started,
+                end=time.time(),
+                outcome="indeterminate",
+                status=0,
+                code=INTERRUPTED,
+                **fields,
+            )
+        )
+        raise
+
+
 def book_slot(
     user: FastHttpUser,
     ctx: RunContext,
@@ -69,30 +97,18 @@ def book_slot(
         "idempotency_key": idempotency_key,
         "attempt": attempt,
     }
-    try:
-        judgement, status, extra = _send(
-            user,
-            "POST",
-            f"/services/{service_id}/book",
-            name=RETRY_NAME if attempt else BOOK_NAME,
-            judge=judge_booking,
-            json=body,
-            headers=headers,
-        )
-    except BaseException:
-        # Cut short (the run stopping kills the user mid-request): it may still commit.
-        ctx.recorder.record(
-            Operation(
-                id=new_id(),
-                start=started,
-                end=time.time(),
-                outcome="indeterminate",
-                status=0,
-                code=INTERRUPTED,
-                **fields,
-            )
-        )
-        raise
+    judgement, status, extra = _send_recorded(
+        user,
+        ctx,
+        fields,
+        started,
+        "POST",
+        f"/services/{service_id}/book",
+        name=RETRY_NAME if attempt else BOOK_NAME,
+        judge=judge_booking,
+        json=body,
+        headers=headers,
+    )
     job = judgement.body["job"] if judgement.outcome == "ok" else {}
     op = Operation(
         id=new_id(),
@@ -118,29 +134,18 @@ def move_job(
     body = {"reason": f"{action} by the load harness"} if action in ("decline", "cancel") else None
     started = time.time()
     fields: dict[str, Any] = {"kind": action, "process": ctx.process, "job_id": job_id}
-    try:
-        judgement, status, _ = _send(
-            user,
-            "POST",
-            f"/jobs/{job_id}/{action}",
-            name=f"POST /jobs/[id]/{action}",
-            judge=judge_admin_move,
-            json=body,
-            headers=headers,
-        )
-    except BaseException:
-        ctx.recorder.record(
-            Operation(
-                id=new_id(),
-                start=started,
-                end=time.time(),
-                outcome="indeterminate",
-                status=0,
-                code=INTERRUPTED,
-                **fields,
-            )
-        )
-        raise
+    judgement, status, _ = _send_recorded(
+        user,
+        ctx,
+        fields,
+        started,
+        "POST",
+        f"/jobs/{job_id}/{action}",
+        name=f"POST /jobs/[id]/{action}",
+        judge=judge_admin_move,
+        json=body,
+        headers=headers,
+    )
     op = Operation(
         id=new_id(),
         start=started,
