@@ -15,16 +15,8 @@ from playwright.sync_api import Page, Request, Route, expect
 from e2e.page_objects.booking_page import BookingPage
 from e2e.scenario import free_slots, local_day, screenshot, service_id, service_zone
 from harness.api_client import BookingApi
+from harness.contract import BOOKING_RULE_CODES
 from harness.target import Target
-
-RULE_CODES = [
-    "past_slot",
-    "under_minimum_notice",
-    "same_day_not_allowed",
-    "beyond_advance_window",
-    "outside_working_hours",
-    "not_on_slot_boundary",
-]
 
 
 def clock_label(instant: str, tz: ZoneInfo) -> str:
@@ -148,7 +140,7 @@ def test_a_rule_violation_from_the_api_is_shown_inline(
     expect(booking.error).to_contain_text("outside working hours")
 
 
-@pytest.mark.parametrize("code", RULE_CODES)
+@pytest.mark.parametrize("code", BOOKING_RULE_CODES)
 def test_every_rule_code_gets_an_inline_message(page: Page, target: Target, code: str) -> None:
     """Each 422 rule code the API can give is shown with the API's message (answers stubbed)."""
     message = f"Refused by rule {code}."

@@ -43,6 +43,5 @@ def test_capacity_machine_catches_a_guard_that_ignores_pending_jobs(
     story = "\n".join(getattr(caught.value, "__notes__", []))
     steps = [line for line in story.splitlines() if line.strip().startswith(("state.book", "jobs_"))]
     # Shrunk to the essence: a pending booking, then a second booking of the same hour.
-    assert "pending-confirmation" in str(caught.value) or "slot_unavailable" in str(caught.value) or steps
     assert 2 <= len(steps) <= 4, story
     assert "pair-confirm" in story, story

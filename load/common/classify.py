@@ -10,19 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from harness.contract import BOOKING_RULE_CODES
 from load.common.operations import Outcome
 
-BOOKING_RULE_CODES = frozenset(
-    {
-        "past_slot",
-        "under_minimum_notice",
-        "same_day_not_allowed",
-        "beyond_advance_window",
-        "outside_working_hours",
-        "not_on_slot_boundary",
-    }
-)
-EXPECTED_BOOKING_REFUSALS = {409: frozenset({"slot_unavailable"}), 422: BOOKING_RULE_CODES}
+EXPECTED_BOOKING_REFUSALS = {409: frozenset({"slot_unavailable"}), 422: frozenset(BOOKING_RULE_CODES)}
 EXPECTED_ADMIN_REFUSALS = {409: frozenset({"invalid_transition", "job_conflict"})}
 
 
