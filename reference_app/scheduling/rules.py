@@ -8,6 +8,7 @@ first occurrence.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -55,16 +56,36 @@ def slot_starts_on(day: date, policy: SlotPolicy) -> list[datetime]:
     Instants are returned in UTC because aware-datetime arithmetic in a ZoneInfo zone is
     wall-clock arithmetic: adding a duration across a DST change would be off by the shift.
     """
-    step = policy.settings.slot_interval_minutes
+    return list(_starts_on(day, policy))
+
+
+def _starts_on(day: date, policy: SlotPolicy) -> tuple[datetime, ...]:
+    intervals = tuple(
+        (iv.start_minutes, iv.end_minutes) for iv in policy.settings.intervals_on(day.weekday())
+    )
+    if not intervals:
+        return ()
+    return _day_starts(
+        day, policy.tz, policy.duration_minutes, policy.settings.slot_interval_minutes, intervals
+    )
+
+
+# A day's starts depend only on these arguments, and every availability look-up and booking
+# needs them: computing them means two zone conversions per slot, so they are kept. Bounded:
+# 2048 days of 288 starts at worst is about 30 MB; a typical day holds a few dozen.
+@functools.lru_cache(maxsize=2048)
+def _day_starts(
+    day: date, tz: ZoneInfo, duration_minutes: int, step: int, intervals: tuple[tuple[int, int], ...]
+) -> tuple[datetime, ...]:
     starts: list[datetime] = []
-    for interval in policy.settings.intervals_on(day.weekday()):
-        minute = interval.start_minutes
-        while minute + policy.duration_minutes <= interval.end_minutes:
+    for start_minutes, end_minutes in intervals:
+        minute = start_minutes
+        while minute + duration_minutes <= end_minutes:
             naive = datetime.combine(day, time(minute // 60, minute % 60))
-            if _exists_locally(naive, policy.tz):
-                starts.append(naive.replace(tzinfo=policy.tz, fold=0).astimezone(UTC))
+            if _exists_locally(naive, tz):
+                starts.append(naive.replace(tzinfo=tz, fold=0).astimezone(UTC))
             minute += step
-    return starts
+    return tuple(starts)
 
 
 def _local_date(instant: datetime, tz: ZoneInfo) -> date:
@@ -90,7 +111,7 @@ def placement_violation(start: datetime, policy: SlotPolicy) -> str | None:
     """Working hours and slot boundaries, both judged in local wall-clock time."""
     local = start.astimezone(policy.tz)
     instant = start.astimezone(UTC)
-    if instant in slot_starts_on(local.date(), policy):
+    if instant in _starts_on(local.date(), policy):
         return None
     wall = local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
     for interval in policy.settings.intervals_on(local.weekday()):
@@ -110,12 +131,22 @@ def booking_violation(start: datetime, now: datetime, policy: SlotPolicy) -> str
 def bookable_slots(
     first_day: date, last_day: date, now: datetime, policy: SlotPolicy
 ) -> Iterator[tuple[datetime, datetime]]:
-    """Slots on local days first_day..last_day (inclusive) that a client may book now."""
+    """Slots on local days first_day..last_day (inclusive) that a client may book now.
+
+    The same judgement as time_rule_violation, per slot, but with the calendar rules judged
+    once per day: every start offered on a local day falls on that local day.
+    """
+    settings = policy.settings
+    today = _local_date(now, policy.tz)
+    last_allowed = today + timedelta(days=settings.advance_booking_days)
+    earliest = now + timedelta(minutes=settings.minimum_notice_minutes)
+    duration = policy.duration
     day = first_day
-    while day <= last_day:
-        for start in slot_starts_on(day, policy):
-            if time_rule_violation(start, now, policy) is None:
-                yield start, start + policy.duration
+    while day <= min(last_day, last_allowed):
+        if settings.same_day_booking or day != today:
+            for start in _starts_on(day, policy):
+                if start > now and start >= earliest:
+                    yield start, start + duration
         day += timedelta(days=1)
 
 
