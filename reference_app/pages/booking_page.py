@@ -44,7 +44,10 @@ class BookingPageController(Controller):
         # Open the picker on the first day that still has a free slot (within what one
         # availability call may cover), so a client does not start on an empty day.
         horizon = min(last, first + timedelta(days=services.MAX_AVAILABILITY_DAYS - 1))
-        offered = await services.availability(conn, svc, first, horizon, now)
+        try:
+            offered = await services.availability(conn, svc.id, first, horizon, now)
+        except ApiError:  # deactivated in between
+            return not_found_page(NOT_BOOKABLE)
         open_slot = next((s for s in offered.slots if s.remaining > 0), None)
         initial = open_slot.start_time.astimezone(svc.tz).date() if open_slot else first
         return Template(

@@ -50,8 +50,7 @@ class PublicServiceController(Controller):
     ) -> Availability:
         """Bookable slots on the local days start..end (inclusive), with remaining capacity."""
         first, last = services.parse_day_range(start, end, services.MAX_AVAILABILITY_DAYS)
-        svc = await services.load_bookable_service(conn, service_id)
-        return await services.availability(conn, svc, first, last, settings.clock.now())
+        return await services.availability(conn, service_id, first, last, settings.clock.now())
 
 
 class AdminServiceController(Controller):

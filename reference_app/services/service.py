@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -50,10 +50,7 @@ class BookableService:
         return SlotPolicy(self.settings, self.duration_minutes, self.tz)
 
 
-async def load_bookable_service(conn: Connection, service_id: UUID) -> BookableService:
-    """The active service with its tenant's zone; 404 when unknown or inactive."""
-    cur = await conn.execute(query("service_with_tenant"), {"service_id": service_id})
-    row = await cur.fetchone()
+def _bookable(row: dict[str, Any] | None) -> BookableService:
     if row is None or not row["active"]:
         raise not_found("service")
     return BookableService(
@@ -68,6 +65,12 @@ async def load_bookable_service(conn: Connection, service_id: UUID) -> BookableS
         tz=ZoneInfo(row["time_zone"]),
         notification_email=row["notification_email"],
     )
+
+
+async def load_bookable_service(conn: Connection, service_id: UUID) -> BookableService:
+    """The active service with its tenant's zone; 404 when unknown or inactive."""
+    cur = await conn.execute(query("service_with_tenant"), {"service_id": service_id})
+    return _bookable(await cur.fetchone())
 
 
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -93,26 +96,53 @@ def parse_day_range(start: str, end: str, max_days: int) -> tuple[date, date]:
     return first, last
 
 
+# Local days of any zone (UTC-12 to UTC+14) lie within these UTC bounds; jobs outside the
+# slots in this window are not counted anyway.
+_ZONE_MARGIN = timedelta(days=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 async def availability(
-    conn: Connection, service: BookableService, first: date, last: date, now: datetime
+    conn: Connection, service_id: UUID, first: date, last: date, now: datetime
 ) -> Availability:
-    slots = list(bookable_slots(first, last, now, service.policy))
+    """The bookable slots of the active service on its local days first..last, with the
+    places left in each; 404 when the service is unknown or inactive. One statement."""
+    cur = await conn.execute(
+        query("service_with_busy_times"),
+        {
+            "service_id": service_id,
+            "range_start": datetime.combine(first, time(0), tzinfo=UTC) - _ZONE_MARGIN,
+            "range_end": datetime.combine(last, time(0), tzinfo=UTC) + 2 * _ZONE_MARGIN,
+        },
+    )
+    row = await cur.fetchone()
+    service = _bookable(row)
+    assert row is not None
+    return slots_left(service, first, last, now, row["busy_starts"], row["busy_ends"])
+
+
+def slots_left(
+    service: BookableService,
+    first: date,
+    last: date,
+    now: datetime,
+    busy_starts: list[int],
+    busy_ends: list[int],
+) -> Availability:
+    """Bookable slots with the places left, given the sorted starts and ends (epoch
+    microseconds) of the active jobs around them.
+
+    A job overlaps [start, end) when it starts before `end` and does not end by `start`; every
+    job ending by `start` also starts before `end`, so the overlaps are a difference of two
+    counts, each a binary search: O((slots + jobs) log jobs), not slots x jobs.
+    """
     capacity = service.settings.max_bookings_per_slot
-    taken: list[tuple[datetime, datetime]] = []
-    if slots:
-        cur = await conn.execute(
-            query("active_jobs_in_range"),
-            {"tenant_id": service.tenant_id, "range_start": slots[0][0], "range_end": slots[-1][1]},
-        )
-        taken = [(row["start_time"], row["end_time"]) for row in await cur.fetchall()]
-    # A job overlaps [start, end) when it starts before `end` and does not end by `start`; every
-    # job ending by `start` also starts before `end`, so the overlaps are a difference of two
-    # counts, each a binary search: O((slots + jobs) log jobs), not slots x jobs.
-    starts = sorted(s for s, _ in taken)
-    ends = sorted(e for _, e in taken)
+    duration = service.policy.duration // _MICROSECOND
     out = []
-    for start, end in slots:
-        busy = bisect.bisect_left(starts, end) - bisect.bisect_right(ends, start)
+    for start, end in bookable_slots(first, last, now, service.policy):
+        start_us = (start - _EPOCH) // _MICROSECOND
+        busy = bisect.bisect_left(busy_starts, start_us + duration) - bisect.bisect_right(busy_ends, start_us)
         out.append(Slot(start_time=start, end_time=end, remaining=max(0, capacity - busy)))
     return Availability(service_id=service.id, time_zone=service.tz.key, slots=out)
 

@@ -22,14 +22,6 @@ WHERE tenant_id = %(tenant_id)s
   AND id IS DISTINCT FROM %(exclude_job_id)s::uuid
 ORDER BY start_time, id
 
--- name: active_jobs_in_range
-SELECT start_time, end_time
-FROM jobs
-WHERE tenant_id = %(tenant_id)s
-  AND status IN ('scheduled', 'in-progress', 'pending-confirmation')
-  AND start_time < %(range_end)s
-  AND end_time > %(range_start)s
-
 -- name: tenant_by_id
 SELECT id, name, time_zone, notification_email FROM tenants WHERE id = %(tenant_id)s
 
@@ -66,6 +58,26 @@ DELETE FROM auth_tokens WHERE token_hash = %(token_hash)s
 -- name: service_with_tenant
 SELECT s.id, s.tenant_id, s.name, s.description, s.duration_minutes, s.active,
        s.booking_settings, t.name AS tenant_name, t.time_zone, t.notification_email
+FROM services s JOIN tenants t ON t.id = s.tenant_id
+WHERE s.id = %(service_id)s
+
+-- name: service_with_busy_times
+-- An availability look-up in one statement: the service, its tenant, and the tenant's active
+-- jobs overlapping the window as two sorted arrays of epoch microseconds (starts, ends).
+SELECT s.id, s.tenant_id, s.name, s.description, s.duration_minutes, s.active,
+       s.booking_settings, t.name AS tenant_name, t.time_zone, t.notification_email,
+       ARRAY(SELECT (extract(epoch FROM j.start_time) * 1000000)::bigint
+             FROM jobs j
+             WHERE j.tenant_id = s.tenant_id
+               AND j.status IN ('scheduled', 'in-progress', 'pending-confirmation')
+               AND j.start_time < %(range_end)s AND j.end_time > %(range_start)s
+             ORDER BY 1) AS busy_starts,
+       ARRAY(SELECT (extract(epoch FROM j.end_time) * 1000000)::bigint
+             FROM jobs j
+             WHERE j.tenant_id = s.tenant_id
+               AND j.status IN ('scheduled', 'in-progress', 'pending-confirmation')
+               AND j.start_time < %(range_end)s AND j.end_time > %(range_start)s
+             ORDER BY 1) AS busy_ends
 FROM services s JOIN tenants t ON t.id = s.tenant_id
 WHERE s.id = %(service_id)s
 
