@@ -58,7 +58,11 @@ async def book_slot(
     start = checked_instant(body.start_time, "startTime")
     end = start + service.policy.duration
     fingerprint = request_fingerprint(service.id, start, body)
-    async with conn.transaction():
+    # Pipeline mode: statements whose results are not read go out together, so the booking
+    # takes three round trips (BEGIN + lock + overlap count; the insert; the emails, the
+    # idempotency row and COMMIT) instead of one per statement, and the slot lock is held
+    # for less time.
+    async with conn.pipeline(), conn.transaction():
         if idempotency_key is not None:
             replay = await _replay(conn, service.tenant_id, idempotency_key, fingerprint)
             if replay is not None:
