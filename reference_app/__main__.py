@@ -150,9 +150,9 @@ def cmd_stack(args: argparse.Namespace) -> int:
             print(f"  service {key:<13} {info.base_url}/services/{service_id}")
         print("Press Ctrl-C to stop.", flush=True)
         try:
-            while all(s.process.poll() is None for s in info.servers):
+            while all(child.process.poll() is None for child in info.processes):
                 time.sleep(0.5)
-            print("a server process exited; stopping the stack", file=sys.stderr)
+            print("a server or the email sender exited; stopping the stack", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
             print("\nstopping...")

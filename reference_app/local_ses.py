@@ -61,7 +61,11 @@ class LocalSes:
                 self.process.wait()
 
 
-def start_local_ses(port: int, *, host: str = "127.0.0.1", log_path: Path | None = None) -> LocalSes:
+def start_local_ses(
+    port: int, *, host: str = "127.0.0.1", log_path: Path | None = None, niceness: int = 0
+) -> LocalSes:
+    """A moto server on host:port; `niceness` lowers its CPU priority (it stands in for a
+    remote service, so on a shared machine it should not take CPU from the service under test)."""
     log = log_path.open("ab") if log_path else None
     try:
         process = subprocess.Popen(
@@ -69,6 +73,7 @@ def start_local_ses(port: int, *, host: str = "127.0.0.1", log_path: Path | None
             stdout=log or subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
             env={**os.environ, **FAKE_CREDENTIALS},
+            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
         )
     finally:
         if log is not None:
@@ -88,8 +93,10 @@ def start_local_ses(port: int, *, host: str = "127.0.0.1", log_path: Path | None
 
 
 @contextmanager
-def local_ses(port: int, *, sender: str, log_path: Path | None = None) -> Iterator[LocalSes]:
-    ses = start_local_ses(port, log_path=log_path)
+def local_ses(
+    port: int, *, sender: str, log_path: Path | None = None, niceness: int = 0
+) -> Iterator[LocalSes]:
+    ses = start_local_ses(port, log_path=log_path, niceness=niceness)
     try:
         ses.verify_sender(sender)
         yield ses

@@ -1,5 +1,6 @@
 """The local reference stack: PostgreSQL (from the provider), migrated, seeded, and served by
-one or more server processes on loopback. Used by `python -m reference_app stack` and by tests.
+one or more server processes on loopback, with a moto SES server and one email-sender process.
+Used by `python -m reference_app stack`, the harness suites and the tests.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
 
@@ -22,8 +23,12 @@ from reference_app.local_ses import local_ses
 from reference_app.migrations import migrate
 from reference_app.postgres_provider import provide_postgres, scratch_database
 from reference_app.seed import SeedResult, seed
+from reference_app.settings import parse_flag
 
 SENDER = "bookings@demo.example.com"
+# The email sender and the SES stand-in run at a lower CPU priority: mail is background work
+# (the outbox absorbs a delay), and SES's CPU would not be ours in production.
+BACKGROUND_NICENESS = 10
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -33,8 +38,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 @dataclass
-class ServerProcess:
-    url: str
+class ChildProcess:
     process: subprocess.Popen[bytes]
     log_path: Path
 
@@ -52,12 +56,22 @@ class ServerProcess:
 
 
 @dataclass
+class ServerProcess(ChildProcess):
+    url: str
+
+
+@dataclass
 class StackInfo:
     database_url: str
     database_source: str
     seed: SeedResult
     servers: list[ServerProcess] = field(default_factory=list)
     mailbox_url: str | None = None
+    email_sender: ChildProcess | None = None
+
+    @property
+    def processes(self) -> list[ChildProcess]:
+        return [*self.servers, *([self.email_sender] if self.email_sender else [])]
 
     @property
     def base_url(self) -> str:
@@ -95,6 +109,38 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60
     raise TimeoutError(f"server at {url} did not become healthy within {timeout} s")
 
 
+def _spawn(
+    arguments: list[str], env: Mapping[str, str], log_path: Path, niceness: int = 0
+) -> subprocess.Popen[bytes]:
+    with log_path.open("wb") as log_file:
+        return subprocess.Popen(
+            [sys.executable, "-m", "reference_app", *arguments],
+            env=dict(env),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
+        )
+
+
+def start_email_sender(database_url: str, *, env: Mapping[str, str], log_dir: Path) -> ChildProcess:
+    """The outbox sender as a process of its own (`send-emails`): delivering mail (rendering,
+    MIME, the SES call through boto3) then competes with the servers for CPU, not for their GIL."""
+    log_path = log_dir / "email-sender.log"
+    child_env = {
+        **os.environ,
+        "DB_POOL_MIN_SIZE": "1",
+        "DB_POOL_MAX_SIZE": "2",
+        **env,
+        "DATABASE_URL": database_url,
+        "EMAIL_SENDER_ENABLED": "true",
+    }
+    sender = ChildProcess(_spawn(["send-emails"], child_env, log_path, BACKGROUND_NICENESS), log_path)
+    time.sleep(0.2)
+    if sender.process.poll() is not None:
+        raise RuntimeError(f"email sender failed to start; its log:\n{sender.log_text()}")
+    return sender
+
+
 def start_server(
     database_url: str,
     *,
@@ -107,26 +153,10 @@ def start_server(
     port = port or free_port(host)
     log_path = log_dir / f"server-{port}.log"
     child_env = {**os.environ, **(env or {}), "DATABASE_URL": database_url}
-    log_file: IO[bytes] = log_path.open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "reference_app",
-            "serve",
-            "--host",
-            host,
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        env=child_env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
+    process = _spawn(
+        ["serve", "--host", host, "--port", str(port), "--workers", str(workers)], child_env, log_path
     )
-    log_file.close()
-    server = ServerProcess(f"http://{host}:{port}", process, log_path)
+    server = ServerProcess(process, log_path, f"http://{host}:{port}")
     try:
         wait_healthy(server.url, process)
     except Exception:
@@ -166,12 +196,26 @@ def local_stack(
         server_env = {"PUBLIC_APP_URL": f"http://{host}:{port}"}
         if with_ses:
             ses = stack.enter_context(
-                local_ses(free_port(host), sender=SENDER, log_path=log_dir / "moto-ses.log")
+                local_ses(
+                    free_port(host),
+                    sender=SENDER,
+                    log_path=log_dir / "moto-ses.log",
+                    niceness=BACKGROUND_NICENESS,
+                )
             )
             info.mailbox_url = ses.url
             server_env.update(ses.service_env(SENDER))
         server_env.update(env or {})
+        # One sender process for the stack, unless the caller turned sending off; the servers
+        # then only queue emails.
+        separate_sender = with_ses and parse_flag(
+            server_env.get("EMAIL_SENDER_ENABLED", "true"), "EMAIL_SENDER_ENABLED"
+        )
+        if separate_sender:
+            server_env["EMAIL_SENDER_ENABLED"] = "false"
         try:
+            if separate_sender:
+                info.email_sender = start_email_sender(url, env=server_env, log_dir=log_dir)
             for index in range(servers):
                 info.servers.append(
                     start_server(
@@ -185,5 +229,5 @@ def local_stack(
                 )
             yield info
         finally:
-            for server in info.servers:
-                server.stop()
+            for child in info.processes:
+                child.stop()

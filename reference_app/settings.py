@@ -12,7 +12,7 @@ from reference_app.clock import Clock, SystemClock
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def _flag(value: str, name: str) -> bool:
+def parse_flag(value: str, name: str) -> bool:
     lowered = value.strip().lower()
     if lowered in {"1", "true", "on", "yes"}:
         return True
@@ -54,16 +54,18 @@ class Settings:
             pool_min_size=int(env.get("DB_POOL_MIN_SIZE", base.pool_min_size)),
             pool_max_size=int(env.get("DB_POOL_MAX_SIZE", base.pool_max_size)),
             pool_timeout_seconds=float(env.get("DB_POOL_TIMEOUT", base.pool_timeout_seconds)),
-            concurrency_guard=_flag(env.get("BOOKING_CONCURRENCY_GUARD", "on"), "BOOKING_CONCURRENCY_GUARD"),
+            concurrency_guard=parse_flag(
+                env.get("BOOKING_CONCURRENCY_GUARD", "on"), "BOOKING_CONCURRENCY_GUARD"
+            ),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", base.max_body_bytes)),
             token_ttl_seconds=int(env.get("TOKEN_TTL_SECONDS", base.token_ttl_seconds)),
             log_level=env.get("LOG_LEVEL", base.log_level).upper(),
-            ses_enabled=_flag(env.get("SES_ENABLED", "false"), "SES_ENABLED"),
+            ses_enabled=parse_flag(env.get("SES_ENABLED", "false"), "SES_ENABLED"),
             ses_from_address=env.get("SES_FROM_ADDRESS", base.ses_from_address),
             ses_region=env.get("SES_REGION", base.ses_region),
             ses_endpoint_url=env.get("SES_ENDPOINT_URL") or None,
             public_app_url=env.get("PUBLIC_APP_URL", base.public_app_url).rstrip("/"),
-            email_sender_enabled=_flag(env.get("EMAIL_SENDER_ENABLED", "true"), "EMAIL_SENDER_ENABLED"),
+            email_sender_enabled=parse_flag(env.get("EMAIL_SENDER_ENABLED", "true"), "EMAIL_SENDER_ENABLED"),
             email_poll_seconds=float(env.get("EMAIL_POLL_SECONDS", base.email_poll_seconds)),
             email_max_attempts=int(env.get("EMAIL_MAX_ATTEMPTS", base.email_max_attempts)),
             email_retry_base_seconds=float(
