@@ -24,7 +24,7 @@ from reference_app.scheduling.rules import local_day_bounds
 from reference_app.sql import query
 from reference_app.wire_types import checked_instant
 
-MAX_JOB_LENGTH = timedelta(days=7)
+MAX_JOB_LENGTH = timedelta(days=7)  # also the table's (jobs_length_check): overlap queries rely on it
 MAX_LIST_DAYS = 366
 
 

@@ -18,6 +18,7 @@ FROM jobs
 WHERE tenant_id = %(tenant_id)s
   AND status IN ('scheduled', 'in-progress', 'pending-confirmation')
   AND start_time < %(end_time)s
+  AND start_time > %(start_time)s - interval '7 days'  -- no job is longer (jobs_length_check)
   AND end_time > %(start_time)s
   AND id IS DISTINCT FROM %(exclude_job_id)s::uuid
 ORDER BY start_time, id
@@ -66,19 +67,22 @@ WHERE s.id = %(service_id)s
 -- jobs overlapping the window as two sorted arrays of epoch microseconds (starts, ends).
 SELECT s.id, s.tenant_id, s.name, s.description, s.duration_minutes, s.active,
        s.booking_settings, t.name AS tenant_name, t.time_zone, t.notification_email,
-       ARRAY(SELECT (extract(epoch FROM j.start_time) * 1000000)::bigint
-             FROM jobs j
-             WHERE j.tenant_id = s.tenant_id
-               AND j.status IN ('scheduled', 'in-progress', 'pending-confirmation')
-               AND j.start_time < %(range_end)s AND j.end_time > %(range_start)s
-             ORDER BY 1) AS busy_starts,
-       ARRAY(SELECT (extract(epoch FROM j.end_time) * 1000000)::bigint
-             FROM jobs j
-             WHERE j.tenant_id = s.tenant_id
-               AND j.status IN ('scheduled', 'in-progress', 'pending-confirmation')
-               AND j.start_time < %(range_end)s AND j.end_time > %(range_start)s
-             ORDER BY 1) AS busy_ends
+       busy.starts AS busy_starts, busy.ends AS busy_ends
 FROM services s JOIN tenants t ON t.id = s.tenant_id
+CROSS JOIN LATERAL (
+    SELECT coalesce(array_agg(b.s ORDER BY b.s), '{}') AS starts,
+           coalesce(array_agg(b.e ORDER BY b.e), '{}') AS ends
+    FROM (
+        SELECT (extract(epoch FROM j.start_time) * 1000000)::bigint AS s,
+               (extract(epoch FROM j.end_time) * 1000000)::bigint AS e
+        FROM jobs j
+        WHERE j.tenant_id = s.tenant_id
+          AND j.status IN ('scheduled', 'in-progress', 'pending-confirmation')
+          AND j.start_time < %(range_end)s
+          AND j.start_time > %(range_start)s - interval '7 days'  -- no job is longer (jobs_length_check)
+          AND j.end_time > %(range_start)s
+    ) b
+) busy
 WHERE s.id = %(service_id)s
 
 -- name: services_of_tenant
@@ -174,6 +178,7 @@ SELECT j.id, j.tenant_id, j.service_id, j.title, j.start_time, j.end_time, j.sta
 FROM jobs j LEFT JOIN contacts c ON c.id = j.contact_id
 WHERE j.tenant_id = %(tenant_id)s
   AND j.start_time < %(range_end)s
+  AND j.start_time > %(range_start)s - interval '7 days'  -- no job is longer (jobs_length_check)
   AND j.end_time > %(range_start)s
   AND (%(statuses)s::text[] IS NULL OR j.status = ANY(%(statuses)s::text[]))
 ORDER BY j.start_time, j.id
