@@ -118,9 +118,11 @@ class Staff(HarnessUser):
                 return
             self.headers = {"Authorization": f"Bearer {response.json()['token']}"}
 
-    def _our_jobs(self, status: str | None, name: str) -> list[dict[str, Any]]:
-        first = _today()
-        params = f"start={first.isoformat()}&end={(first + timedelta(days=LOOK_AHEAD_DAYS + 7)).isoformat()}"
+    def _our_jobs(
+        self, status: str | None, name: str, first: date | None = None, days: int = LOOK_AHEAD_DAYS + 7
+    ) -> list[dict[str, Any]]:
+        first = first or _today()
+        params = f"start={first.isoformat()}&end={(first + timedelta(days=days - 1)).isoformat()}"
         if status:
             params += f"&status={status}"
         with self.client.get(
@@ -134,8 +136,17 @@ class Staff(HarnessUser):
         # Only this run's jobs: on a shared staging tenant, other people's bookings are not ours to move.
         return [j for j in jobs if request_of_email((j.get("contact") or {}).get("email"), self.ctx.run_id)]
 
+    def _some_week(self) -> date:
+        return _today() + timedelta(days=random.randint(0, LOOK_AHEAD_DAYS))
+
+    # The calendar: mostly a week, now and then the whole horizon (every job of the run).
     @task(3)
-    def list_calendar(self) -> None:
+    def look_at_a_week(self) -> None:
+        if self.headers:
+            self._our_jobs(None, "GET /jobs (week)", self._some_week(), 7)
+
+    @task(1)
+    def look_at_everything(self) -> None:
         if self.headers:
             self._our_jobs(None, "GET /jobs")
 
@@ -152,6 +163,6 @@ class Staff(HarnessUser):
     def cancel_one(self) -> None:
         if not self.headers:
             return
-        scheduled = self._our_jobs("scheduled", "GET /jobs (scheduled)")
+        scheduled = self._our_jobs("scheduled", "GET /jobs (week, scheduled)", self._some_week(), 7)
         if scheduled:
             move_job(self, self.ctx, "cancel", random.choice(scheduled)["id"], self.headers)
