@@ -42,3 +42,36 @@ def test_remaining_matches_a_plain_overlap_count(
         end = datetime.fromisoformat(slot["endTime"])
         busy = sum(1 for s, e in jobs if s < end and e > start)
         assert slot["remaining"] == max(0, CAPACITY - busy), slot
+
+
+def test_long_jobs_that_began_days_before_the_range_are_counted(
+    client: TestClient[Any], tenant: SeedResult, admin_headers: dict[str, str]
+) -> None:
+    """The look-up scans jobs from 7 days (the longest a job may last) before the range: a
+    week-long job that began just under 7 days before a slot still takes a place in it, one
+    that ended exactly at a slot's start does not, microseconds included."""
+    service = create_service(client, admin_headers, maxBookingsPerSlot=CAPACITY)
+    first = datetime(2030, 1, 18, 0, 0, tzinfo=UTC)
+    lengths = [timedelta(days=7), timedelta(days=7) - timedelta(microseconds=1), timedelta(days=3)]
+    jobs = []
+    for offset_minutes in range(0, 24 * 60, 90):
+        for length in lengths:
+            end = first + timedelta(minutes=offset_minutes, microseconds=offset_minutes % 7)
+            start = end - length
+            created = create_job(
+                client, admin_headers, start.isoformat(), end.isoformat(), serviceId=service["id"]
+            )
+            assert created.status_code == 201, created.text
+            jobs.append((start, end))
+    answer = client.get(
+        f"/services/{service['id']}/availability", params={"start": "2030-01-17", "end": "2030-01-18"}
+    )
+    assert answer.status_code == 200
+    slots = answer.json()["slots"]
+    assert slots
+    for slot in slots:
+        start = datetime.fromisoformat(slot["startTime"])
+        end = datetime.fromisoformat(slot["endTime"])
+        busy = sum(1 for s, e in jobs if s < end and e > start)
+        assert slot["remaining"] == max(0, CAPACITY - busy), slot
+    assert any(slot["remaining"] < CAPACITY for slot in slots)

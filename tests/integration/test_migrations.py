@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 from reference_app.migrations import available_migrations, migrate
 from reference_app.postgres_provider import ProvidedPostgres, scratch_database
@@ -63,3 +64,22 @@ def test_timestamps_are_timestamptz(database_url: str) -> None:
             ).fetchall()
         )
     assert types == {"start_time": "timestamp with time zone", "end_time": "timestamp with time zone"}
+
+
+def test_a_job_longer_than_7_days_is_refused_by_the_table(database_url: str) -> None:
+    """Overlap queries look back 7 days for jobs that began before a range: the table itself
+    must hold no longer job, whatever writes to it."""
+    with psycopg.connect(database_url) as conn:
+        tenant = conn.execute(
+            "INSERT INTO tenants (name, time_zone, notification_email) "
+            "VALUES ('Length check', 'UTC', 'owner@example.com') RETURNING id"
+        ).fetchone()
+        assert tenant is not None
+        insert = (
+            "INSERT INTO jobs (tenant_id, title, start_time, end_time, status, source) "
+            "VALUES (%s, 'x', '2030-01-01T00:00Z', %s, 'scheduled', 'admin')"
+        )
+        conn.execute(insert, (tenant[0], "2030-01-08T00:00Z"))  # exactly 7 days: allowed
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute(insert, (tenant[0], "2030-01-08T00:00:00.000001Z"))
+        conn.rollback()
