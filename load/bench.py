@@ -5,6 +5,11 @@ start a fresh local stack, measure the raw SQL booking transaction (the database
 then run the race and the mix at a fixed number of users, and write one table: booking
 throughput and latency (p50/p95/p99), the HTTP/SQL throughput ratio, and the availability
 look-up over 31 days (p50/p95) under the mix. Every run is also audited and gated as usual.
+
+Each scenario runs twice: *paced* (users pause a think time between requests, 250 ms on
+average) for latency, and *saturated* (no think time: every user sends its next request as
+soon as the last one is answered) for throughput, the service's limit. Users arrive at a
+steady rate (10 per second by default) rather than all at once.
 """
 
 from __future__ import annotations
@@ -51,7 +56,11 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profiles", default="before,tuned", help=f"comma-separated, of {sorted(PROFILES)}")
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--duration", default="30s")
-    parser.add_argument("--think-time-ms", type=float, default=250.0)
+    parser.add_argument("--think-time-ms", type=float, default=250.0, help="paced runs' mean think time")
+    parser.add_argument("--spawn-rate", type=float, default=10.0, help="users started per second")
+    parser.add_argument(
+        "--no-saturated", dest="saturated", action="store_false", help="skip the runs without think time"
+    )
     parser.add_argument("--sql-connections", type=int, default=8)
     parser.add_argument("--sql-seconds", type=float, default=15.0)
     parser.add_argument("--repeat", type=int, default=1, help="rounds over all profiles, interleaved")
@@ -76,7 +85,7 @@ def machine() -> str:
 
 
 def _scenario_row(
-    profile: Profile, scenario: str, summary: dict[str, Any], sql: SqlBaseline
+    profile: Profile, scenario: str, pace: str, summary: dict[str, Any], sql: SqlBaseline
 ) -> dict[str, Any]:
     stats = {row["name"]: row for row in summary["stats"]}
     booking = [row for name, row in stats.items() if name.startswith(BOOKING_REQUEST_PREFIX)]
@@ -88,6 +97,7 @@ def _scenario_row(
     return {
         "profile": profile.name,
         "scenario": scenario,
+        "pace": pace,
         "users": summary["options"]["users"],
         "thinkTimeMs": summary["options"]["think_time_ms"],
         "bookingRequestsPerSecond": round(booking_rps, 1),
@@ -112,15 +122,15 @@ def _markdown(rows: list[dict[str, Any]], sql_rows: list[dict[str, Any]], meta: 
         f"Machine: {meta['machine']}. Generator (Locust), service and database on the same machine;",
         "load avg is the machine's 1-minute load average as each run started (other work included).",
         "",
-        "| round | profile | scenario | load avg | users | think ms | booking req/s | booked/s | p50 ms "
-        "| p95 ms | p99 ms | booking p99 ms | HTTP/SQL | 31-day look-up p50/p95 ms | gates |",
-        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| round | profile | scenario | pace | load avg | users | think ms | booking req/s | booked/s "
+        "| p50 ms | p95 ms | p99 ms | booking p99 ms | HTTP/SQL | 31-day look-up p50/p95 ms | gates |",
+        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in rows:
         month = f"{r['month31dP50Ms']:g} / {r['month31dP95Ms']:g}" if r["month31dP50Ms"] is not None else "—"
         lines.append(
-            f"| {r['round']} | {r['profile']} | {r['scenario']} | {r['loadAverage']} | {r['users']} | "
-            f"{r['thinkTimeMs']:g} | "
+            f"| {r['round']} | {r['profile']} | {r['scenario']} | {r['pace']} | {r['loadAverage']} | "
+            f"{r['users']} | {r['thinkTimeMs']:g} | "
             f"{r['bookingRequestsPerSecond']} | {r['acknowledgedPerSecond']} | "
             f"{r['p50Ms']:g} | {r['p95Ms']:g} | "
             f"{r['p99Ms']:g} | {r['bookingP99Ms']:g} | {r['httpToSql']:.0%} | {month} | "
@@ -130,17 +140,38 @@ def _markdown(rows: list[dict[str, Any]], sql_rows: list[dict[str, Any]], meta: 
         "",
         "Raw SQL booking transaction (psycopg, no HTTP): the database's limit.",
         "",
-        "| round | profile | connections | transactions/s | p50 ms | p95 ms | p99 ms |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| round | profile | connections | client processes | transactions/s | p50 ms | p95 ms | p99 ms |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for s in sql_rows:
         lines.append(
-            f"| {s['round']} | {s['profile']} | {s['connections']} | {s['rate']} | "
+            f"| {s['round']} | {s['profile']} | {s['connections']} | {s['processes']} | {s['rate']} | "
             f"{s['p50Ms']} | {s['p95Ms']} | {s['p99Ms']} |"
         )
-    lines += ["", "Profiles:", ""]
+    lines += ["", *targets_table(rows), "", "Profiles:", ""]
     lines += [f"- {p['name']}: {p['description']}" for p in meta["profiles"]]
     return "\n".join(lines) + "\n"
+
+
+def targets_table(rows: list[dict[str, Any]]) -> list[str]:
+    """The issue's targets, judged per profile and scenario on the best round of each."""
+    lines = [
+        "Targets (2 cores, everything on one machine): p99 < 100 ms at the paced runs' users;",
+        "booking throughput >= 25 % of the raw SQL rate at saturation.",
+        "",
+        "| profile | scenario | paced p99 ms | p99 < 100 ms | saturated HTTP/SQL | >= 25 % |",
+        "|---|---|---:|---|---:|---|",
+    ]
+    for profile, scenario in dict.fromkeys((r["profile"], r["scenario"]) for r in rows):
+        mine = [r for r in rows if r["profile"] == profile and r["scenario"] == scenario]
+        paced = [r["p99Ms"] for r in mine if r["pace"] == "paced"]
+        saturated = [r["httpToSql"] for r in mine if r["pace"] == "saturated"]
+        p99 = f"{min(paced):g}" if paced else "—"
+        ratio = f"{max(saturated):.0%}" if saturated else "—"
+        p99_ok = ("yes" if min(paced) < 100 else "no") if paced else "—"
+        ratio_ok = ("yes" if max(saturated) >= 0.25 else "no") if saturated else "—"
+        lines.append(f"| {profile} | {scenario} | {p99} | {p99_ok} | {ratio} | {ratio_ok} |")
+    return lines
 
 
 def _measure_sql(profile: Profile, args: argparse.Namespace) -> SqlBaseline:
@@ -155,6 +186,7 @@ def _sql_row(profile: Profile, sql: SqlBaseline) -> dict[str, Any]:
     return {
         "profile": profile.name,
         "connections": sql.connections,
+        "processes": sql.processes,
         "rate": round(sql.rate),
         "p50Ms": round(sql.percentile(0.50), 1),
         "p95Ms": round(sql.percentile(0.95), 1),
@@ -173,6 +205,8 @@ def _run_args(scenario: str, args: argparse.Namespace, results: Path) -> argpars
             str(args.users),
             "--duration",
             args.duration,
+            "--spawn-rate",
+            str(args.spawn_rate),
             "--results-dir",
             str(results),
         ]
@@ -191,16 +225,18 @@ def cmd_bench(args: argparse.Namespace, passthrough: Sequence[str]) -> int:
         for profile in profiles:
             sql = _measure_sql(profile, args)
             sql_rows.append({"round": round_no, **_sql_row(profile, sql)})
+            paces = {"paced": args.think_time_ms, **({"saturated": 0.0} if args.saturated else {})}
             for scenario in ("race", "mix"):
-                results = out / f"{profile.name}-{scenario}-{round_no}"
-                extra = ["--think-time-ms", str(args.think_time_ms), *passthrough]
-                load_before = os.getloadavg()[0]
-                # A fresh stack per scenario: the mix must not inherit the race's calendar.
-                with local_reference_target(servers=profile.servers, env=profile.env) as target:
-                    run_locust(_run_args(scenario, args, results), target, extra)
-                summary = json.loads((results / "summary.json").read_text())
-                row = _scenario_row(profile, scenario, summary, sql)
-                rows.append({"round": round_no, "loadAverage": round(load_before, 1), **row})
+                for pace, think_time_ms in paces.items():
+                    results = out / f"{profile.name}-{scenario}-{pace}-{round_no}"
+                    extra = ["--think-time-ms", str(think_time_ms), *passthrough]
+                    load_before = os.getloadavg()[0]
+                    # A fresh stack per run: the mix must not inherit the race's calendar.
+                    with local_reference_target(servers=profile.servers, env=profile.env) as target:
+                        run_locust(_run_args(scenario, args, results), target, extra)
+                    summary = json.loads((results / "summary.json").read_text())
+                    row = _scenario_row(profile, scenario, pace, summary, sql)
+                    rows.append({"round": round_no, "loadAverage": round(load_before, 1), **row})
     meta = {
         "date": stamp.strftime("%Y-%m-%d"),
         "machine": machine(),
