@@ -154,7 +154,7 @@ def _markdown(rows: list[dict[str, Any]], sql_rows: list[dict[str, Any]], meta: 
 
 
 def targets_table(rows: list[dict[str, Any]]) -> list[str]:
-    """The issue's targets, judged per profile and scenario on the best round of each."""
+    """The performance targets, judged per profile and scenario on the best round of each."""
     lines = [
         "Targets (2 cores, everything on one machine): p99 < 100 ms at the paced runs' users;",
         "booking throughput >= 25 % of the raw SQL rate at saturation.",
