@@ -5,6 +5,7 @@ reported to Locust (a promised refusal counts as a success there, a 5xx or timeo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from locust.contrib.fasthttp import FastHttpUser
@@ -26,7 +27,9 @@ def _send(
     judge: Any,
     json: Any = None,
     headers: dict[str, str] | None = None,
-) -> tuple[Judgement, int, dict[str, str]]:
+) -> tuple[Judgement, int, bool]:
+    """The request, reported to Locust as judged; returns the judgement, the status and
+    whether the answer was an idempotent replay."""
     with user.client.request(
         method, path, name=name, json=json, headers=headers, catch_response=True
     ) as response:
@@ -38,36 +41,64 @@ def _send(
             response.failure(judgement.failure)
         else:
             response.success()
-        replayed = {"replayed": response.headers.get("Idempotent-Replayed", "")} if status else {}
+        replayed = bool(status) and response.headers.get("Idempotent-Replayed", "") == "true"
     return judgement, status, replayed
 
 
-def _send_recorded(
+ResultFields = Callable[[Judgement, bool], dict[str, Any]]
+
+
+def _call(
     user: FastHttpUser,
     ctx: RunContext,
     fields: dict[str, Any],
-    started: float,
     method: str,
     path: str,
+    *,
+    result_fields: ResultFields | None = None,
     **send_options: Any,
-) -> tuple[Judgement, int, dict[str, str]]:
-    """_send, recording the operation as indeterminate when the request is cut short (the run
-    stopping kills the user mid-request): it may still have committed."""
+) -> Operation:
+    """_send, recorded as an operation of the history with `fields` (and `result_fields` of
+    the answer). A request cut short (the run stopping kills the user mid-request) is recorded
+    as indeterminate: it may still have committed."""
+    started = time.time()
     try:
-        return _send(user, method, path, **send_options)
+        judgement, status, replayed = _send(user, method, path, **send_options)
     except BaseException:
-        ctx.recorder.record(
-            Operation(
-                id=new_id(),
-                start=started,
-                end=time.time(),
-                outcome="indeterminate",
-                status=0,
-                code=INTERRUPTED,
-                **fields,
-            )
+        interrupted = Operation(
+            id=new_id(),
+            start=started,
+            end=time.time(),
+            outcome="indeterminate",
+            status=0,
+            code=INTERRUPTED,
+            **fields,
         )
+        ctx.recorder.record(interrupted)
         raise
+    extra = result_fields(judgement, replayed) if result_fields else {}
+    op = Operation(
+        id=new_id(),
+        start=started,
+        end=time.time(),
+        outcome=judgement.outcome,
+        status=status,
+        code=judgement.code,
+        **fields,
+        **extra,
+    )
+    ctx.recorder.record(op)
+    return op
+
+
+def _booked_job(judgement: Judgement, replayed: bool) -> dict[str, Any]:
+    job = judgement.body["job"] if judgement.outcome == "ok" else {}
+    return {
+        "replayed": replayed,
+        "job_id": job.get("id"),
+        "job_start": job.get("startTime"),
+        "job_end": job.get("endTime"),
+    }
 
 
 def book_slot(
@@ -86,8 +117,6 @@ def book_slot(
         "startTime": slot_start,
         "contact": {"name": f"Load client {request_id}", "email": contact_email(ctx.run_id, request_id)},
     }
-    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-    started = time.time()
     fields: dict[str, Any] = {
         "kind": "book",
         "process": ctx.process,
@@ -97,34 +126,18 @@ def book_slot(
         "idempotency_key": idempotency_key,
         "attempt": attempt,
     }
-    judgement, status, extra = _send_recorded(
+    return _call(
         user,
         ctx,
         fields,
-        started,
         "POST",
         f"/services/{service_id}/book",
+        result_fields=_booked_job,
         name=RETRY_NAME if attempt else BOOK_NAME,
         judge=judge_booking,
         json=body,
-        headers=headers,
+        headers={"Idempotency-Key": idempotency_key} if idempotency_key else None,
     )
-    job = judgement.body["job"] if judgement.outcome == "ok" else {}
-    op = Operation(
-        id=new_id(),
-        start=started,
-        end=time.time(),
-        outcome=judgement.outcome,
-        status=status,
-        code=judgement.code,
-        replayed=extra.get("replayed") == "true",
-        job_id=job.get("id"),
-        job_start=job.get("startTime"),
-        job_end=job.get("endTime"),
-        **fields,
-    )
-    ctx.recorder.record(op)
-    return op
 
 
 def move_job(
@@ -132,13 +145,11 @@ def move_job(
 ) -> Operation:
     """An admin move (confirm, decline, cancel) on a job of this run."""
     body = {"reason": f"{action} by the load harness"} if action in ("decline", "cancel") else None
-    started = time.time()
     fields: dict[str, Any] = {"kind": action, "process": ctx.process, "job_id": job_id}
-    judgement, status, _ = _send_recorded(
+    return _call(
         user,
         ctx,
         fields,
-        started,
         "POST",
         f"/jobs/{job_id}/{action}",
         name=f"POST /jobs/[id]/{action}",
@@ -146,14 +157,3 @@ def move_job(
         json=body,
         headers=headers,
     )
-    op = Operation(
-        id=new_id(),
-        start=started,
-        end=time.time(),
-        outcome=judgement.outcome,
-        status=status,
-        code=judgement.code,
-        **fields,
-    )
-    ctx.recorder.record(op)
-    return op
