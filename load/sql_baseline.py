@@ -118,33 +118,34 @@ async def _book_loop(
     return latencies
 
 
-async def _lanes(
-    database_url: str,
-    service_id: str,
-    tenant_id: UUID,
-    first: datetime,
-    lanes: range,
-    total: int,
-    seconds: float,
-) -> tuple[float, list[float]]:
-    began = time.perf_counter()
-    deadline = began + seconds
-    results = await asyncio.gather(
-        *(_book_loop(database_url, service_id, tenant_id, first, lane, total, deadline) for lane in lanes)
-    )
-    return time.perf_counter() - began, [ms for lane in results for ms in lane]
+@dataclass(frozen=True)
+class _Lanes:
+    """One client process's share of the connections ("lanes"), each booking its own slots."""
+
+    database_url: str
+    service_id: str
+    tenant_id: UUID
+    first: datetime
+    lanes: range
+    total: int
+    seconds: float
+
+    async def run(self) -> tuple[float, list[float]]:
+        began = time.perf_counter()
+        deadline = began + self.seconds
+        results = await asyncio.gather(
+            *(
+                _book_loop(
+                    self.database_url, self.service_id, self.tenant_id, self.first, lane, self.total, deadline
+                )
+                for lane in self.lanes
+            )
+        )
+        return time.perf_counter() - began, [ms for lane in results for ms in lane]
 
 
-def _process(
-    database_url: str,
-    service_id: str,
-    tenant_id: UUID,
-    first: datetime,
-    lanes: range,
-    total: int,
-    seconds: float,
-) -> tuple[float, list[float]]:
-    return asyncio.run(_lanes(database_url, service_id, tenant_id, first, lanes, total, seconds))
+def _process(share: _Lanes) -> tuple[float, list[float]]:
+    return asyncio.run(share.run())
 
 
 def measure_sql_baseline(
@@ -157,7 +158,9 @@ def measure_sql_baseline(
     shares = [range(p, connections, processes) for p in range(processes)]
     with ProcessPoolExecutor(processes) as pool:
         futures = [
-            pool.submit(_process, database_url, service_id, tenant_id, first, lanes, connections, seconds)
+            pool.submit(
+                _process, _Lanes(database_url, service_id, tenant_id, first, lanes, connections, seconds)
+            )
             for lanes in shares
         ]
         done = [f.result() for f in futures]

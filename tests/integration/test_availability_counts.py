@@ -16,6 +16,22 @@ from tests.integration.calls import create_job, create_service
 CAPACITY = 50
 
 
+def check_remaining(
+    client: TestClient[Any], service_id: str, first: str, last: str, jobs: list[tuple[datetime, datetime]]
+) -> list[dict[str, Any]]:
+    """Every slot's `remaining` is the capacity less a plain count of the jobs overlapping it."""
+    answer = client.get(f"/services/{service_id}/availability", params={"start": first, "end": last})
+    assert answer.status_code == 200
+    slots = answer.json()["slots"]
+    assert slots
+    for slot in slots:
+        start = datetime.fromisoformat(slot["startTime"])
+        end = datetime.fromisoformat(slot["endTime"])
+        busy = sum(1 for s, e in jobs if s < end and e > start)
+        assert slot["remaining"] == max(0, CAPACITY - busy), slot
+    return list(slots)
+
+
 def test_remaining_matches_a_plain_overlap_count(
     client: TestClient[Any], tenant: SeedResult, admin_headers: dict[str, str]
 ) -> None:
@@ -31,17 +47,7 @@ def test_remaining_matches_a_plain_overlap_count(
         )
         assert created.status_code == 201, created.text
         jobs.append((start, end))
-    answer = client.get(
-        f"/services/{service['id']}/availability", params={"start": "2030-01-11", "end": "2030-01-11"}
-    )
-    assert answer.status_code == 200
-    slots = answer.json()["slots"]
-    assert slots
-    for slot in slots:
-        start = datetime.fromisoformat(slot["startTime"])
-        end = datetime.fromisoformat(slot["endTime"])
-        busy = sum(1 for s, e in jobs if s < end and e > start)
-        assert slot["remaining"] == max(0, CAPACITY - busy), slot
+    check_remaining(client, service["id"], "2030-01-11", "2030-01-11", jobs)
 
 
 def test_long_jobs_that_began_days_before_the_range_are_counted(
@@ -63,15 +69,5 @@ def test_long_jobs_that_began_days_before_the_range_are_counted(
             )
             assert created.status_code == 201, created.text
             jobs.append((start, end))
-    answer = client.get(
-        f"/services/{service['id']}/availability", params={"start": "2030-01-17", "end": "2030-01-18"}
-    )
-    assert answer.status_code == 200
-    slots = answer.json()["slots"]
-    assert slots
-    for slot in slots:
-        start = datetime.fromisoformat(slot["startTime"])
-        end = datetime.fromisoformat(slot["endTime"])
-        busy = sum(1 for s, e in jobs if s < end and e > start)
-        assert slot["remaining"] == max(0, CAPACITY - busy), slot
+    slots = check_remaining(client, service["id"], "2030-01-17", "2030-01-18", jobs)
     assert any(slot["remaining"] < CAPACITY for slot in slots)
