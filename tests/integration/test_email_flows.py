@@ -4,6 +4,7 @@ recipient, subject, time in the tenant's zone (in and out of DST), dashboard lin
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,17 +65,43 @@ def _assert_time_shown(message: DeliveredEmail, when: str) -> None:
     assert when in message.html
 
 
-def test_instant_booking_confirms_client_and_notifies_contractor(
+@dataclass(frozen=True)
+class Flow:
+    """What every flow test uses: the app (sending through moto), the tenant, the mailbox, a
+    fresh client address, and the season's slot (start, as the emails show it, short form)."""
+
+    client: TestClient[Any]
+    tenant: SeedResult
+    mailbox: Mailbox
+    client_email: str
+    season: tuple[str, str, str]
+
+    def book(self, role: str) -> dict[str, Any]:
+        """Book the season's slot of the demo service `role` for the client; the job."""
+        response = book(self.client, self.tenant.services[role], self.season[0], email=self.client_email)
+        assert response.status_code == 201, response.text
+        return dict(response.json()["job"])
+
+    def admin_headers(self) -> dict[str, str]:
+        return _login(self.client, self.tenant)
+
+
+@pytest.fixture
+def flow(
     email_client: TestClient[Any],
     tenant: SeedResult,
     mailbox: Mailbox,
     season: tuple[str, str, str],
     client_email: str,
-) -> None:
-    start, when, short = season
-    job = book(email_client, tenant.services["standard"], start, email=client_email).json()["job"]
+) -> Flow:
+    return Flow(email_client, tenant, mailbox, client_email, season)
 
-    [confirmation] = mailbox.wait_for(client_email, "^Booking confirmed")
+
+def test_instant_booking_confirms_client_and_notifies_contractor(flow: Flow) -> None:
+    start, when, short = flow.season
+    job = flow.book("standard")
+
+    [confirmation] = flow.mailbox.wait_for(flow.client_email, "^Booking confirmed")
     assert confirmation.subject == f"Booking confirmed: Standard visit on {short}"
     _assert_time_shown(confirmation, when)
     assert confirmation.header["x-job-id"] == job["id"]
@@ -83,83 +110,65 @@ def test_instant_booking_confirms_client_and_notifies_contractor(
     assert event.decoded("dtstart") == datetime.fromisoformat(start)
     assert str(event["uid"]) == f"job-{job['id']}@reference-booking"
 
-    [notice] = mailbox.wait_for(
-        tenant.admin_email, f"^New booking: Ada Client for Standard visit on {short}$"
+    [notice] = flow.mailbox.wait_for(
+        flow.tenant.admin_email, f"^New booking: Ada Client for Standard visit on {short}$"
     )
     _assert_time_shown(notice, when)
     day = start[:10]
     link = f"{PUBLIC_APP_URL}/schedule?view=day&amp;date={day}&amp;job={job['id']}"
     assert link in notice.html
     assert link.replace("&amp;", "&") in notice.text
-    assert client_email in notice.text
+    assert flow.client_email in notice.text
     assert notice.attachments == {}
 
 
-def test_pending_booking_then_confirmed(
-    email_client: TestClient[Any],
-    tenant: SeedResult,
-    mailbox: Mailbox,
-    season: tuple[str, str, str],
-    client_email: str,
-) -> None:
-    start, when, short = season
+def test_pending_booking_then_confirmed(flow: Flow) -> None:
+    _start, when, short = flow.season
     when = when.replace("10:00-11:00", "10:00-10:30")  # a 30-minute consultation
-    job = book(email_client, tenant.services["consultation"], start, email=client_email).json()["job"]
-    [pending] = mailbox.wait_for(client_email, "pending confirmation")
+    job = flow.book("consultation")
+    [pending] = flow.mailbox.wait_for(flow.client_email, "pending confirmation")
     assert (
         pending.subject
         == f"Booking request received (pending confirmation): Consultation (needs confirmation) on {short}"
     )
     _assert_time_shown(pending, when)
     assert pending.attachments == {}
-    mailbox.wait_for(tenant.admin_email, "^New booking: Ada Client for Consultation")
+    flow.mailbox.wait_for(flow.tenant.admin_email, "^New booking: Ada Client for Consultation")
 
-    headers = _login(email_client, tenant)
-    assert email_client.post(f"/jobs/{job['id']}/confirm", headers=headers).status_code == 200
-    [confirmed] = mailbox.wait_for(client_email, "^Your booking is now confirmed")
+    headers = flow.admin_headers()
+    assert flow.client.post(f"/jobs/{job['id']}/confirm", headers=headers).status_code == 200
+    [confirmed] = flow.mailbox.wait_for(flow.client_email, "^Your booking is now confirmed")
     _assert_time_shown(confirmed, when)
     calendar, event = _ics(confirmed, "invite.ics")
     assert str(calendar["method"]) == "REQUEST"
     assert str(event["status"]) == "CONFIRMED"
 
 
-def test_declined_with_reason(
-    email_client: TestClient[Any],
-    tenant: SeedResult,
-    mailbox: Mailbox,
-    season: tuple[str, str, str],
-    client_email: str,
-) -> None:
-    start, when, short = season
+def test_declined_with_reason(flow: Flow) -> None:
+    _start, when, short = flow.season
     when = when.replace("10:00-11:00", "10:00-10:30")  # a 30-minute consultation
-    job = book(email_client, tenant.services["consultation"], start, email=client_email).json()["job"]
-    headers = _login(email_client, tenant)
+    job = flow.book("consultation")
+    headers = flow.admin_headers()
     reason = "Our technician is <away> that day & cannot come"
-    declined = email_client.post(f"/jobs/{job['id']}/decline", json={"reason": reason}, headers=headers)
+    declined = flow.client.post(f"/jobs/{job['id']}/decline", json={"reason": reason}, headers=headers)
     assert declined.status_code == 200
-    [message] = mailbox.wait_for(client_email, "^Booking request declined")
+    [message] = flow.mailbox.wait_for(flow.client_email, "^Booking request declined")
     assert message.subject == f"Booking request declined: Consultation (needs confirmation) on {short}"
     _assert_time_shown(message, when)
     assert reason in message.text
     assert "Our technician is &lt;away&gt; that day &amp; cannot come" in message.html
 
 
-def test_cancellation_notifies_both_with_a_cancelling_ics(
-    email_client: TestClient[Any],
-    tenant: SeedResult,
-    mailbox: Mailbox,
-    season: tuple[str, str, str],
-    client_email: str,
-) -> None:
-    start, when, short = season
-    job = book(email_client, tenant.services["standard"], start, email=client_email).json()["job"]
-    headers = _login(email_client, tenant)
-    cancelled = email_client.post(
+def test_cancellation_notifies_both_with_a_cancelling_ics(flow: Flow) -> None:
+    _start, when, short = flow.season
+    job = flow.book("standard")
+    headers = flow.admin_headers()
+    cancelled = flow.client.post(
         f"/jobs/{job['id']}/cancel", json={"reason": "Storm warning"}, headers=headers
     )
     assert cancelled.status_code == 200
 
-    [client_notice] = mailbox.wait_for(client_email, "^Booking cancelled")
+    [client_notice] = flow.mailbox.wait_for(flow.client_email, "^Booking cancelled")
     assert client_notice.subject == f"Booking cancelled: Standard visit on {short}"
     _assert_time_shown(client_notice, when)
     assert "Storm warning" in client_notice.text
@@ -168,26 +177,20 @@ def test_cancellation_notifies_both_with_a_cancelling_ics(
     assert str(event["status"]) == "CANCELLED"
     assert str(event["uid"]) == f"job-{job['id']}@reference-booking"
 
-    [contractor] = mailbox.wait_for(tenant.admin_email, "^Cancelled: Ada Client")
+    [contractor] = flow.mailbox.wait_for(flow.tenant.admin_email, "^Cancelled: Ada Client")
     assert contractor.subject == f"Cancelled: Ada Client for Standard visit on {short}"
     _assert_time_shown(contractor, when)
     assert f"job={job['id']}" in contractor.text
 
 
-def test_reschedule_tells_the_client_old_and_new_time(
-    email_client: TestClient[Any],
-    tenant: SeedResult,
-    mailbox: Mailbox,
-    season: tuple[str, str, str],
-    client_email: str,
-) -> None:
-    start, when, _short = season
-    job = book(email_client, tenant.services["standard"], start, email=client_email).json()["job"]
-    headers = _login(email_client, tenant)
+def test_reschedule_tells_the_client_old_and_new_time(flow: Flow) -> None:
+    start, when, _short = flow.season
+    job = flow.book("standard")
+    headers = flow.admin_headers()
     new_start = start.replace("T10:00", "T14:00")
-    moved = email_client.patch(f"/jobs/{job['id']}", json={"startTime": new_start}, headers=headers)
+    moved = flow.client.patch(f"/jobs/{job['id']}", json={"startTime": new_start}, headers=headers)
     assert moved.status_code == 200, moved.text
-    [message] = mailbox.wait_for(client_email, "^Booking moved")
+    [message] = flow.mailbox.wait_for(flow.client_email, "^Booking moved")
     new_when = when.replace("10:00-11:00", "14:00-15:00")
     assert new_when in message.text
     assert f"Previously: {when}" in message.text
