@@ -24,6 +24,7 @@ from reference_app.jobs.controllers import JobController
 from reference_app.pages import page_route_handlers, page_template_config
 from reference_app.services.controllers import AdminServiceController, PublicServiceController
 from reference_app.settings import Settings
+from reference_app.strict_body import check_strictly
 
 log = logging.getLogger("reference_app")
 
@@ -33,14 +34,16 @@ class JsonBodyRequest(Request[Any, Any, Any]):
 
     Litestar turns msgspec's DecodeError into a 400 with msgspec's own wording, but lets
     UnicodeDecodeError (bytes that are not UTF-8) and RecursionError (arrays nested thousands
-    deep) escape as 500s.
+    deep) escape as 500s. A body that decodes is then checked strictly (see strict_body).
     """
 
     async def json(self) -> Any:
         try:
-            return await super().json()
+            value = await super().json()
         except (SerializationException, UnicodeDecodeError, RecursionError):
             raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from None
+        check_strictly(self, value)
+        return value
 
 
 def _warn_when_unguarded(settings: Settings) -> None:

@@ -9,6 +9,7 @@ from reference_app.auth.service import Principal, principal_for_token
 from reference_app.db import Connection
 from reference_app.errors import ApiError
 from reference_app.settings import Settings
+from reference_app.strict_body import raise_held_body_error
 
 
 def bearer_token(request: Request) -> str | None:
@@ -28,4 +29,5 @@ async def provide_principal(
     principal = await principal_for_token(conn, token, now=settings.clock.now())
     if principal is None:
         raise ApiError(401, "unauthorized", "The token is invalid or has expired.")
+    raise_held_body_error(request)
     return principal
