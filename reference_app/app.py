@@ -21,6 +21,7 @@ from reference_app.emails.lifespan import outbox_sender_lifespan
 from reference_app.errors import EXCEPTION_HANDLERS, ApiError
 from reference_app.health import health
 from reference_app.jobs.controllers import JobController
+from reference_app.openapi_strict import close_request_schemas
 from reference_app.pages import page_route_handlers, page_template_config
 from reference_app.services.controllers import AdminServiceController, PublicServiceController
 from reference_app.settings import Settings
@@ -56,7 +57,7 @@ def _warn_when_unguarded(settings: Settings) -> None:
 
 def create_app(settings: Settings) -> Litestar:
     _warn_when_unguarded(settings)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             PublicServiceController,
@@ -88,6 +89,8 @@ def create_app(settings: Settings) -> Litestar:
             ),
         ),
     )
+    close_request_schemas(app.openapi_schema)
+    return app
 
 
 def app_from_env() -> Litestar:
