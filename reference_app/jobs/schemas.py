@@ -82,7 +82,8 @@ class ReasonIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    # Sessions run in UTC (db.py), so this is nearly always the same object.
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 def job_out(row: dict[str, Any]) -> JobOut:
@@ -108,4 +109,47 @@ def job_out(row: dict[str, Any]) -> JobOut:
         cancel_reason=row["cancel_reason"],
         created_at=_utc(row["created_at"]),
         updated_at=_utc(row["updated_at"]),
+    )
+
+
+def job_from_columns(
+    id: UUID,
+    tenant_id: UUID,
+    service_id: UUID | None,
+    title: str,
+    start_time: datetime,
+    end_time: datetime,
+    status: Status,
+    source: str,
+    notes: str | None,
+    decline_reason: str | None,
+    cancel_reason: str | None,
+    created_at: datetime,
+    updated_at: datetime,
+    contact_id: UUID | None,
+    contact_name: str | None,
+    contact_email: str | None,
+    contact_phone: str | None,
+) -> JobOut:
+    """job_out for a row of `jobs_in_range`, taken positionally (psycopg's args_row): a month
+    of a busy calendar is thousands of rows, and a dict per row is most of their cost."""
+    contact = None
+    if contact_id is not None:
+        contact = ContactOut(
+            id=contact_id, name=contact_name or "", email=contact_email or "", phone=contact_phone
+        )
+    return JobOut(
+        id=id,
+        title=title,
+        service_id=service_id,
+        contact=contact,
+        start_time=_utc(start_time),
+        end_time=_utc(end_time),
+        status=status,
+        source=source,
+        notes=notes,
+        decline_reason=decline_reason,
+        cancel_reason=cancel_reason,
+        created_at=_utc(created_at),
+        updated_at=_utc(updated_at),
     )

@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from psycopg.rows import args_row
+
 from reference_app.auth.service import Principal
 from reference_app.capacity import Conflict, capacity_guard
 from reference_app.db import Connection
@@ -16,6 +18,7 @@ from reference_app.jobs.schemas import (
     JobOut,
     StatusChange,
     UpdateJob,
+    job_from_columns,
     job_out,
 )
 from reference_app.scheduling.booking_settings import settings_from_json
@@ -67,7 +70,8 @@ async def list_jobs(
     conn: Connection, principal: Principal, first: date, last: date, statuses: list[str] | None
 ) -> list[JobOut]:
     range_start, range_end = local_day_bounds(first, last, principal.tz)
-    cur = await conn.execute(
+    cur = conn.cursor(row_factory=args_row(job_from_columns))
+    await cur.execute(
         query("jobs_in_range"),
         {
             "tenant_id": principal.tenant_id,
@@ -76,7 +80,7 @@ async def list_jobs(
             "statuses": statuses,
         },
     )
-    return [job_out(row) for row in await cur.fetchall()]
+    return await cur.fetchall()
 
 
 async def _tenant_service(conn: Connection, principal: Principal, service_id: UUID) -> Any:

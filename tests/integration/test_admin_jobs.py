@@ -184,3 +184,26 @@ def test_reschedule_respects_service_capacity(
         f"/jobs/{c['id']}", json={"startTime": "2030-01-10T11:00:00Z"}, headers=admin_headers
     )
     assert clash.status_code == 409
+
+
+def test_a_listed_job_reads_as_the_job_itself(
+    client: TestClient[Any], tenant: SeedResult, admin_headers: dict[str, str]
+) -> None:
+    """The list builds jobs from its rows by position, the single read by name: both agree,
+    with a contact and without, after a cancellation."""
+    booked = book(
+        client, tenant.services["standard"], "2030-01-10T10:00:00-05:00", notes="Gate code 12"
+    ).json()
+    bare = create_job(client, admin_headers, "2030-01-10T18:00:00Z", "2030-01-10T19:00:00Z").json()
+    cancelled = client.post(
+        f"/jobs/{bare['job']['id']}/cancel", json={"reason": "No longer needed"}, headers=admin_headers
+    )
+    assert cancelled.status_code == 200
+    listed = client.get("/jobs?start=2030-01-10&end=2030-01-10", headers=admin_headers).json()["jobs"]
+    assert len(listed) == 2
+    for job in listed:
+        single = client.get(f"/jobs/{job['id']}", headers=admin_headers).json()["job"]
+        assert job == single
+    assert {job["id"] for job in listed} == {booked["job"]["id"], bare["job"]["id"]}
+    assert any(job["contact"] is None for job in listed)
+    assert any(job["contact"] is not None and job["notes"] == "Gate code 12" for job in listed)
