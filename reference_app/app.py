@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -47,6 +48,15 @@ class JsonBodyRequest(Request[Any, Any, Any]):
         return value
 
 
+def freeze_startup_heap() -> None:
+    """What startup allocated (modules, routes, templates, the pool) lives as long as the
+    process: moved out of the cyclic collector's reach, a full collection no longer walks it.
+    Without this, each full pass stalled the event loop (every request on the server) for up
+    to about 90 ms under load."""
+    gc.collect()
+    gc.freeze()
+
+
 def _warn_when_unguarded(settings: Settings) -> None:
     if not settings.concurrency_guard:
         log.warning(
@@ -73,6 +83,7 @@ def create_app(settings: Settings) -> Litestar:
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
         lifespan=[pool_lifespan(settings), outbox_sender_lifespan(settings)],
+        on_startup=[freeze_startup_heap],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         request_class=JsonBodyRequest,
