@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -86,32 +87,6 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
-def job_out(row: dict[str, Any]) -> JobOut:
-    contact = None
-    if row.get("contact_id") is not None:
-        contact = ContactOut(
-            id=row["contact_id"],
-            name=row["contact_name"],
-            email=row["contact_email"],
-            phone=row["contact_phone"],
-        )
-    return JobOut(
-        id=row["id"],
-        title=row["title"],
-        service_id=row["service_id"],
-        contact=contact,
-        start_time=_utc(row["start_time"]),
-        end_time=_utc(row["end_time"]),
-        status=row["status"],
-        source=row["source"],
-        notes=row["notes"],
-        decline_reason=row["decline_reason"],
-        cancel_reason=row["cancel_reason"],
-        created_at=_utc(row["created_at"]),
-        updated_at=_utc(row["updated_at"]),
-    )
-
-
 def job_from_columns(
     id: UUID,
     tenant_id: UUID,
@@ -153,3 +128,14 @@ def job_from_columns(
         created_at=_utc(created_at),
         updated_at=_utc(updated_at),
     )
+
+
+# job_out reads the same columns by name; only these may be absent from a row.
+_OPTIONAL_COLUMNS = frozenset({"tenant_id", "contact_id", "contact_name", "contact_email", "contact_phone"})
+_COLUMNS = tuple(inspect.signature(job_from_columns).parameters)
+
+
+def job_out(row: dict[str, Any]) -> JobOut:
+    """The job of a row holding job_from_columns' columns by name (a contact is optional)."""
+    columns: dict[str, Any] = {c: row.get(c) if c in _OPTIONAL_COLUMNS else row[c] for c in _COLUMNS}
+    return job_from_columns(**columns)
