@@ -15,10 +15,10 @@ from typing import Any
 import msgspec
 from locust import events, task
 
-from load.common.booking_client import book_slot, move_job
+from load.common.booking_client import book_maybe_keyed, move_job
 from load.common.harness_user import HarnessUser
 from load.common.locust_hooks import install_harness
-from load.common.operations import Kind, new_id, request_of_email
+from load.common.operations import Kind, request_of_email
 from load.common.table_shape import TableShape
 
 __all__ = ["Staff", "TableShape", "Visitor"]
@@ -89,28 +89,7 @@ class Visitor(HarnessUser):
         if not self.seen:
             return
         service_id, start = self.seen.pop(random.randrange(len(self.seen)))
-        request_id = new_id()
-        key = (
-            f"{self.ctx.run_id}-{request_id}" if random.random() < self.ctx.options.idempotent_share else None
-        )
-        first = book_slot(
-            self,
-            self.ctx,
-            service_id=service_id,
-            slot_start=start,
-            request_id=request_id,
-            idempotency_key=key,
-        )
-        if key and (first.outcome == "indeterminate" or random.random() < self.ctx.options.retry_share):
-            book_slot(
-                self,
-                self.ctx,
-                service_id=service_id,
-                slot_start=start,
-                request_id=request_id,
-                idempotency_key=key,
-                attempt=1,
-            )
+        book_maybe_keyed(self, self.ctx, service_id=service_id, slot_start=start)
 
 
 class Staff(HarnessUser):

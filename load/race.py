@@ -14,11 +14,10 @@ from typing import Any
 
 from locust import events, task
 
-from load.common.booking_client import book_slot
+from load.common.booking_client import book_maybe_keyed
 from load.common.context import RunContext
 from load.common.harness_user import HarnessUser
 from load.common.locust_hooks import install_harness
-from load.common.operations import new_id
 from load.common.race_plan import RacePlan, plan_race
 from load.common.table_shape import TableShape
 
@@ -43,26 +42,4 @@ class RaceUser(HarnessUser):
     @task
     def race_for_a_slot(self) -> None:
         slot = random.choice(self.plan.group_at(time.time()))
-        request_id = new_id()
-        keyed = random.random() < self.ctx.options.idempotent_share
-        key = f"{self.ctx.run_id}-{request_id}" if keyed else None
-        first = book_slot(
-            self,
-            self.ctx,
-            service_id=slot.service_id,
-            slot_start=slot.start,
-            request_id=request_id,
-            idempotency_key=key,
-        )
-        # A keyed request is retried when its answer was lost, and sometimes anyway: either
-        # way the retry must not book a second time.
-        if key and (first.outcome == "indeterminate" or random.random() < self.ctx.options.retry_share):
-            book_slot(
-                self,
-                self.ctx,
-                service_id=slot.service_id,
-                slot_start=slot.start,
-                request_id=request_id,
-                idempotency_key=key,
-                attempt=1,
-            )
+        book_maybe_keyed(self, self.ctx, service_id=slot.service_id, slot_start=slot.start)

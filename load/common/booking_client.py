@@ -4,6 +4,7 @@ reported to Locust (a promised refusal counts as a success there, a 5xx or timeo
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -157,3 +158,25 @@ def move_job(
         json=body,
         headers=headers,
     )
+
+
+def book_maybe_keyed(user: FastHttpUser, ctx: RunContext, *, service_id: str, slot_start: str) -> Operation:
+    """A booking that carries an Idempotency-Key for a share of requests; a keyed one is
+    retried with the same key when its answer was lost, and sometimes anyway: either way the
+    retry must not book a second time. Returns the first attempt."""
+    request_id = new_id()
+    key = f"{ctx.run_id}-{request_id}" if random.random() < ctx.options.idempotent_share else None
+    first = book_slot(
+        user, ctx, service_id=service_id, slot_start=slot_start, request_id=request_id, idempotency_key=key
+    )
+    if key and (first.outcome == "indeterminate" or random.random() < ctx.options.retry_share):
+        book_slot(
+            user,
+            ctx,
+            service_id=service_id,
+            slot_start=slot_start,
+            request_id=request_id,
+            idempotency_key=key,
+            attempt=1,
+        )
+    return first
