@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +61,17 @@ class LocalSes:
                 self.process.wait()
 
 
+def lower_priority(niceness: int) -> Callable[[], None] | None:
+    """A child's preexec_fn that raises its niceness by `niceness` (none for 0)."""
+    if not niceness:
+        return None
+
+    def lower() -> None:
+        os.nice(niceness)
+
+    return lower
+
+
 def start_local_ses(
     port: int, *, host: str = "127.0.0.1", log_path: Path | None = None, niceness: int = 0
 ) -> LocalSes:
@@ -73,7 +84,7 @@ def start_local_ses(
             stdout=log or subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
             env={**os.environ, **FAKE_CREDENTIALS},
-            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
+            preexec_fn=lower_priority(niceness),
         )
     finally:
         if log is not None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from reference_app.local_ses import local_ses
+from reference_app.local_ses import local_ses, lower_priority
 from reference_app.migrations import migrate
 from reference_app.postgres_provider import provide_postgres, scratch_database
 from reference_app.seed import SeedResult, seed
@@ -118,7 +118,7 @@ def _spawn(
             env=dict(env),
             stdout=log_file,
             stderr=subprocess.STDOUT,
-            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
+            preexec_fn=lower_priority(niceness),
         )
 
 
