@@ -10,11 +10,16 @@ The JSON file (also what `python -m reference_app stack --info-file F` writes):
      "admin": {"email": "...", "password": "..."},
      "services": {"standard": "<id>", "consultation": "<id>", "workshop": "<id>", "callout": "<id>"},
      "databaseUrl": "postgresql://... (optional: enables database audits)",
-     "mailboxUrl": "http://127.0.0.1:5000 (optional: a moto server to read sent mail from)"}
+     "mailboxUrl": "http://127.0.0.1:5000 (optional: a moto server to read sent mail from)",
+     "aws": {"endpointUrl": "http://127.0.0.1:5000 (optional; unset means real AWS)",
+             "region": "us-east-1", "sesFromAddress": "bookings@example.com"},
+     "publicAppUrl": "https://book.example.com (the app's public origin, as in its emails)",
+     "metricsToken": "... (optional: bearer token for GET /metrics)"}
 
 Environment: HARNESS_TARGET_FILE, or HARNESS_BASE_URL with HARNESS_ADMIN_EMAIL,
 HARNESS_ADMIN_PASSWORD, HARNESS_SERVICES (JSON object or role=id,role=id),
-HARNESS_DATABASE_URL, HARNESS_MAILBOX_URL.
+HARNESS_DATABASE_URL, HARNESS_MAILBOX_URL, HARNESS_AWS_ENDPOINT_URL, HARNESS_AWS_REGION,
+HARNESS_SES_FROM_ADDRESS, HARNESS_PUBLIC_APP_URL, HARNESS_METRICS_TOKEN.
 
 Service roles the suites look for: "standard" (instant confirmation, capacity 1),
 "consultation" (requires confirmation), "workshop" (capacity > 1), "callout" (bookable at
@@ -45,6 +50,12 @@ class Target:
     services: Mapping[str, str] = field(default_factory=dict)
     database_url: str | None = None
     mailbox_url: str | None = None
+    # AWS as the target uses it (SES, SNS, SQS, CloudWatch): None endpoint means real AWS.
+    aws_endpoint_url: str | None = None
+    aws_region: str | None = None
+    ses_from_address: str | None = None
+    public_app_url: str | None = None
+    metrics_token: str | None = None
     # True when the harness started the reference stack itself (so it may restart or
     # reconfigure it); False for a target someone else runs, such as staging.
     local: bool = False
@@ -71,6 +82,9 @@ class Target:
         services = data.get("services") or {}
         if not isinstance(services, Mapping) or not all(isinstance(v, str) for v in services.values()):
             raise TargetError("services must map role names to service ids")
+        aws = data.get("aws") or {}
+        if not isinstance(aws, Mapping):
+            raise TargetError("aws must be an object")
         return cls(
             base_url=str(data["baseUrl"]),
             urls=tuple(data.get("urls") or ()),
@@ -79,6 +93,11 @@ class Target:
             services=dict(services),
             database_url=data.get("databaseUrl"),
             mailbox_url=data.get("mailboxUrl"),
+            aws_endpoint_url=aws.get("endpointUrl"),
+            aws_region=aws.get("region"),
+            ses_from_address=aws.get("sesFromAddress"),
+            public_app_url=data.get("publicAppUrl"),
+            metrics_token=data.get("metricsToken"),
             local=local,
         )
 
@@ -90,6 +109,13 @@ class Target:
             "services": dict(self.services),
             "databaseUrl": self.database_url,
             "mailboxUrl": self.mailbox_url,
+            "aws": {
+                "endpointUrl": self.aws_endpoint_url,
+                "region": self.aws_region,
+                "sesFromAddress": self.ses_from_address,
+            },
+            "publicAppUrl": self.public_app_url,
+            "metricsToken": self.metrics_token,
         }
 
 
@@ -124,14 +150,19 @@ def target_from_env(env: Mapping[str, str] | None = None) -> Target | None:
 
 
 def with_env_overrides(target: Target, env: Mapping[str, str]) -> Target:
-    """The target with HARNESS_ADMIN_*, HARNESS_SERVICES, HARNESS_DATABASE_URL and
-    HARNESS_MAILBOX_URL applied on top."""
+    """The target with the HARNESS_* variables (admin, services, database, mailbox, AWS,
+    public URL, metrics token) applied on top."""
     overrides: dict[str, Any] = {}
     for key, attr in [
         ("HARNESS_ADMIN_EMAIL", "admin_email"),
         ("HARNESS_ADMIN_PASSWORD", "admin_password"),
         ("HARNESS_DATABASE_URL", "database_url"),
         ("HARNESS_MAILBOX_URL", "mailbox_url"),
+        ("HARNESS_AWS_ENDPOINT_URL", "aws_endpoint_url"),
+        ("HARNESS_AWS_REGION", "aws_region"),
+        ("HARNESS_SES_FROM_ADDRESS", "ses_from_address"),
+        ("HARNESS_PUBLIC_APP_URL", "public_app_url"),
+        ("HARNESS_METRICS_TOKEN", "metrics_token"),
     ]:
         if env.get(key):
             overrides[attr] = env[key]

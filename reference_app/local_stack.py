@@ -68,6 +68,8 @@ class StackInfo:
     servers: list[ServerProcess] = field(default_factory=list)
     mailbox_url: str | None = None
     email_sender: ChildProcess | None = None
+    # The environment every server process got (PUBLIC_APP_URL, SES_*...): what a target needs.
+    server_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def processes(self) -> list[ChildProcess]:
@@ -90,6 +92,12 @@ class StackInfo:
             "services": dict(self.seed.services),
             "databaseUrl": self.database_url,
             "mailboxUrl": self.mailbox_url,
+            "aws": {
+                "endpointUrl": self.server_env.get("SES_ENDPOINT_URL"),
+                "region": self.server_env.get("SES_REGION", "us-east-1"),
+                "sesFromAddress": self.server_env.get("SES_FROM_ADDRESS", "bookings@example.com"),
+            },
+            "publicAppUrl": self.server_env.get("PUBLIC_APP_URL", self.base_url),
             "databaseSource": self.database_source,
             "tenant": {"id": self.seed.tenant_id, "timeZone": self.seed.time_zone},
         }
@@ -206,6 +214,7 @@ def local_stack(
             info.mailbox_url = ses.url
             server_env.update(ses.service_env(SENDER))
         server_env.update(env or {})
+        info.server_env = server_env
         # One sender process for the stack, unless the caller turned sending off; the servers
         # then only queue emails.
         separate_sender = with_ses and parse_flag(

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from harness.target import Target, TargetError, load_target_file, resolve_target, target_from_env
+from harness.target import (
+    Target,
+    TargetError,
+    load_target_file,
+    resolve_target,
+    target_from_env,
+    with_env_overrides,
+)
 
 EXAMPLE = {
     "baseUrl": "http://127.0.0.1:8000/",
@@ -87,3 +94,27 @@ def test_cli_url_alone_still_takes_credentials_from_env() -> None:
     target = resolve_target(base_url="http://b.example", env=env)
     assert target is not None and target.has_admin
     assert dict(target.services) == {"standard": "s1"}
+
+
+def test_aws_public_url_and_metrics_token_round_trip_and_env_overrides() -> None:
+    data = {
+        "baseUrl": "http://127.0.0.1:8000",
+        "aws": {"endpointUrl": "http://127.0.0.1:5000", "region": "eu-west-1", "sesFromAddress": "a@b.io"},
+        "publicAppUrl": "https://book.example.com",
+        "metricsToken": "s3cret",
+    }
+    target = Target.from_json(data)
+    assert (target.aws_endpoint_url, target.aws_region, target.ses_from_address) == (
+        "http://127.0.0.1:5000",
+        "eu-west-1",
+        "a@b.io",
+    )
+    assert Target.from_json(target.to_json()) == target
+    overridden = with_env_overrides(
+        target,
+        {"HARNESS_AWS_ENDPOINT_URL": "http://127.0.0.1:6000", "HARNESS_PUBLIC_APP_URL": "https://x.io"},
+    )
+    assert overridden.aws_endpoint_url == "http://127.0.0.1:6000"
+    assert overridden.public_app_url == "https://x.io"
+    with pytest.raises(TargetError):
+        Target.from_json({"baseUrl": "http://127.0.0.1:8000", "aws": "nope"})
