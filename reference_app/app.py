@@ -63,6 +63,12 @@ def _warn_when_unguarded(settings: Settings) -> None:
             "!!! BOOKING_CONCURRENCY_GUARD=off: slot locks are DISABLED, concurrent bookings "
             "CAN DOUBLE-BOOK. This setting exists only to prove the race tests catch it. !!!"
         )
+    if settings.faults:
+        log.warning(
+            "!!! BOOKING_FAULTS=%s: this service is BROKEN ON PURPOSE, for the harness's teeth "
+            "tests only. Never run it for real bookings. !!!",
+            ",".join(sorted(settings.faults)),
+        )
 
 
 def create_app(settings: Settings) -> Litestar:

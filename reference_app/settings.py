@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from reference_app.clock import Clock, SystemClock
+from reference_app.faults import parse_faults
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -44,6 +45,11 @@ class Settings:
     email_retry_base_seconds: float = 2.0
     email_retry_max_seconds: float = 300.0
     clock: Clock = field(default_factory=SystemClock)
+    # Deliberately broken variants (reference_app/faults.py): empty unless explicitly allowed.
+    faults: frozenset[str] = frozenset()
+
+    def has_fault(self, name: str) -> bool:
+        return name in self.faults
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +78,7 @@ class Settings:
                 env.get("EMAIL_RETRY_BASE_SECONDS", base.email_retry_base_seconds)
             ),
             email_retry_max_seconds=float(env.get("EMAIL_RETRY_MAX_SECONDS", base.email_retry_max_seconds)),
+            faults=parse_faults(env),
         )
 
     def configure_logging(self) -> None:
