@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from reference_app.db import Connection
+from reference_app.settings import Settings
 from reference_app.sql import query
 
 LOCK_BUCKET_SECONDS = 3600
@@ -39,6 +40,26 @@ class Conflict:
         }
 
 
+@dataclass(frozen=True)
+class GuardMode:
+    """How the guard locks. Anything but the default exists only for the harness's teeth tests
+    (BOOKING_CONCURRENCY_GUARD=off and the race_* variants of reference_app/faults.py)."""
+
+    locked: bool = True
+    per_service: bool = False
+    first_hour_only: bool = False
+
+
+def guard_mode(settings: Settings, *, admin: bool = False) -> GuardMode:
+    """The guard a writer runs under; `admin` for the staff paths (create, reschedule, confirm)."""
+    unlocked_here = admin and settings.has_fault("race_admin_writes_unlocked")
+    return GuardMode(
+        locked=settings.concurrency_guard and not unlocked_here,
+        per_service=settings.has_fault("race_lock_per_service"),
+        first_hour_only=settings.has_fault("race_lock_first_hour_only"),
+    )
+
+
 def lock_buckets(start: datetime, end: datetime) -> tuple[int, int]:
     """First and last hour bucket touched by the half-open interval [start, end).
 
@@ -49,11 +70,21 @@ def lock_buckets(start: datetime, end: datetime) -> tuple[int, int]:
     return first, max(first, last)
 
 
-async def lock_interval(conn: Connection, tenant_id: UUID, start: datetime, end: datetime) -> None:
+async def lock_interval(
+    conn: Connection,
+    tenant_id: UUID,
+    start: datetime,
+    end: datetime,
+    mode: GuardMode = GuardMode(),
+    service_id: UUID | None = None,
+) -> None:
     first, last = lock_buckets(start, end)
+    if mode.first_hour_only:
+        last = first
+    scope = service_id if mode.per_service and service_id is not None else tenant_id
     await conn.execute(
         query("lock_slot_buckets"),
-        {"tenant_id": tenant_id, "first_bucket": first, "last_bucket": last},
+        {"tenant_id": scope, "first_bucket": first, "last_bucket": last},
     )
 
 
@@ -64,13 +95,15 @@ async def capacity_guard(
     start: datetime,
     end: datetime,
     capacity: int,
-    guarded: bool,
+    guarded: bool | GuardMode,
     exclude_job_id: UUID | None = None,
+    service_id: UUID | None = None,
 ) -> list[Conflict]:
     """Lock the interval (unless the guard is switched off) and return the overlapping active
     jobs when there is no room left; an empty list means the caller may write its job."""
-    if guarded:
-        await lock_interval(conn, tenant_id, start, end)
+    mode = guarded if isinstance(guarded, GuardMode) else GuardMode(locked=guarded)
+    if mode.locked:
+        await lock_interval(conn, tenant_id, start, end, mode, service_id)
     cur = await conn.execute(
         query("overlapping_active_jobs"),
         {

@@ -15,7 +15,18 @@ from collections.abc import Mapping
 ALLOW_VALUE = "break-this-service"
 
 # name -> what the variant breaks. Each caller checks `settings.has_fault(name)` at one place.
-KNOWN_FAULTS: dict[str, str] = {}
+KNOWN_FAULTS: dict[str, str] = {
+    "race_lock_per_service": "the capacity guard locks per service, not per calendar: two services "
+    "of one business can fill the same time at once",
+    "race_lock_first_hour_only": "the capacity guard locks only the first hour of an interval: a job "
+    "that starts later inside a long one is not serialised against it",
+    "race_admin_writes_unlocked": "admin creates, reschedules and confirms skip the capacity lock: "
+    "they race public bookings unguarded",
+    "race_emails_after_commit": "a public booking writes its emails in a second transaction after "
+    "the job commits: a failed email write leaves a job nobody is told about",
+    "rules_day_starts_ignore_dst": "a day's slot starts are computed from the UTC offset at local "
+    "midnight: on a DST-change day every slot after the change is an hour off",
+}
 
 
 class FaultConfigError(ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from reference_app.bookings.schemas import BookRequest
 from reference_app.bookings.service import book_slot
+from reference_app.capacity import guard_mode
 from reference_app.deps import AppSettings, Conn
 from reference_app.jobs.schemas import JobEnvelope
 from reference_app.openapi_responses import error_responses
@@ -43,12 +45,15 @@ class BookingController(Controller):
     ) -> Response[JobEnvelope]:
         """Book a slot: 201 with the job, pending-confirmation or scheduled per the service."""
         service = await load_bookable_service(conn, service_id)
+        if settings.has_fault("rules_day_starts_ignore_dst"):
+            service = dataclasses.replace(service, day_starts_ignore_dst=True)
         result = await book_slot(
             conn,
             service,
             data,
             now=settings.clock.now(),
-            guarded=settings.concurrency_guard,
+            guarded=guard_mode(settings),
+            emails_after_commit=settings.has_fault("race_emails_after_commit"),
             idempotency_key=idempotency_key,
         )
         headers: dict[str, Any] = {"Idempotent-Replayed": "true"} if result.replayed else {}

@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, Parameter
 
 from reference_app.auth.deps import provide_principal
+from reference_app.capacity import guard_mode
 from reference_app.deps import Admin, AppSettings, Conn
 from reference_app.errors import ApiError
 from reference_app.jobs import service as jobs
@@ -76,7 +77,7 @@ class JobController(Controller):
         self, conn: Conn, settings: AppSettings, principal: Admin, data: JSONBody[CreateJob]
     ) -> JobEnvelope:
         """Create a scheduled job; 409 lists the jobs it would overlap."""
-        job = await jobs.create_job(conn, principal, data, guarded=settings.concurrency_guard)
+        job = await jobs.create_job(conn, principal, data, guarded=guard_mode(settings, admin=True))
         return JobEnvelope(job=job)
 
     @get("/{job_id:uuid}", responses=error_responses(401, 404))
@@ -97,7 +98,7 @@ class JobController(Controller):
         data: JSONBody[UpdateJob],
     ) -> JobEnvelope:
         """Edit or reschedule; a move goes through the same conflict rule as create."""
-        job = await jobs.update_job(conn, principal, job_id, data, guarded=settings.concurrency_guard)
+        job = await jobs.update_job(conn, principal, job_id, data, guarded=guard_mode(settings, admin=True))
         return JobEnvelope(job=job)
 
     async def _transition(
@@ -110,7 +111,7 @@ class JobController(Controller):
         reason: str | None = None,
     ) -> JobEnvelope:
         job = await jobs.transition_job(
-            conn, principal, job_id, action, reason=reason, guarded=settings.concurrency_guard
+            conn, principal, job_id, action, reason=reason, guarded=guard_mode(settings, admin=True)
         )
         return JobEnvelope(job=job)
 

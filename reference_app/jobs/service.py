@@ -9,7 +9,7 @@ from uuid import UUID
 from psycopg.rows import args_row
 
 from reference_app.auth.service import Principal
-from reference_app.capacity import Conflict, capacity_guard
+from reference_app.capacity import Conflict, GuardMode, capacity_guard
 from reference_app.db import Connection
 from reference_app.emails.outbox import enqueue_reschedule, enqueue_transition
 from reference_app.errors import ApiError, not_found
@@ -100,7 +100,9 @@ def _capacity(booking_settings: Any) -> int:
     return settings_from_json(booking_settings).max_bookings_per_slot
 
 
-async def create_job(conn: Connection, principal: Principal, body: CreateJob, *, guarded: bool) -> JobOut:
+async def create_job(
+    conn: Connection, principal: Principal, body: CreateJob, *, guarded: bool | GuardMode
+) -> JobOut:
     service = None
     if body.service_id is not None:
         service = await _tenant_service(conn, principal, body.service_id)
@@ -121,6 +123,7 @@ async def create_job(conn: Connection, principal: Principal, body: CreateJob, *,
             end=end,
             capacity=_capacity(service["booking_settings"] if service else None),
             guarded=guarded,
+            service_id=body.service_id,
         )
         if conflicts:
             raise conflict_error(conflicts)
@@ -165,7 +168,7 @@ async def _locked_job(conn: Connection, principal: Principal, job_id: UUID) -> d
 
 
 async def update_job(
-    conn: Connection, principal: Principal, job_id: UUID, body: UpdateJob, *, guarded: bool
+    conn: Connection, principal: Principal, job_id: UUID, body: UpdateJob, *, guarded: bool | GuardMode
 ) -> JobOut:
     async with conn.transaction():
         job = await _locked_job(conn, principal, job_id)
@@ -198,6 +201,7 @@ async def update_job(
                 capacity=_capacity(job["booking_settings"]),
                 guarded=guarded,
                 exclude_job_id=job_id,
+                service_id=job["service_id"],
             )
             if conflicts:
                 raise conflict_error(conflicts)
@@ -223,7 +227,7 @@ async def transition_job(
     action: Action,
     *,
     reason: str | None,
-    guarded: bool,
+    guarded: bool | GuardMode,
 ) -> JobOut:
     async with conn.transaction():
         job = await _locked_job(conn, principal, job_id)
@@ -244,6 +248,7 @@ async def transition_job(
                 capacity=_capacity(job["booking_settings"]),
                 guarded=guarded,
                 exclude_job_id=job_id,
+                service_id=job["service_id"],
             )
             if conflicts:
                 raise conflict_error(conflicts)

@@ -14,6 +14,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Response, Template
 
+from reference_app.capacity import guard_mode
 from reference_app.db import Connection
 from reference_app.deps import AppSettings, Conn
 from reference_app.errors import ApiError, not_found
@@ -153,7 +154,9 @@ class SchedulePageController(Controller):
         view = str(form.get("view") or "")
         try:
             body = create_job_body(values, session.principal.tz)
-            job = await jobs.create_job(conn, session.principal, body, guarded=settings.concurrency_guard)
+            job = await jobs.create_job(
+                conn, session.principal, body, guarded=guard_mode(settings, admin=True)
+            )
         except ApiError as exc:
             return await render_schedule(
                 conn, settings, session, view=view, day=values["date"], error=exc, form=values
@@ -182,7 +185,12 @@ class SchedulePageController(Controller):
             if move in ACTIONS_WITH_REASON:
                 reason = msgspec.convert({"reason": str(form.get("reason") or "")}, ReasonIn).reason
             await jobs.transition_job(
-                conn, session.principal, UUID(job_id), move, reason=reason, guarded=settings.concurrency_guard
+                conn,
+                session.principal,
+                UUID(job_id),
+                move,
+                reason=reason,
+                guarded=guard_mode(settings, admin=True),
             )
         except msgspec.ValidationError:
             error = ApiError(422, "reason_required", f"Give a reason to {action} this job.")
