@@ -13,7 +13,7 @@ import msgspec
 from psycopg.types.json import Jsonb
 
 from reference_app.bookings.schemas import BookRequest
-from reference_app.capacity import capacity_guard
+from reference_app.capacity import GuardMode, capacity_guard
 from reference_app.db import Connection
 from reference_app.emails.outbox import booking_kinds, enqueue, snapshot
 from reference_app.errors import ApiError
@@ -52,8 +52,9 @@ async def book_slot(
     body: BookRequest,
     *,
     now: datetime,
-    guarded: bool,
+    guarded: bool | GuardMode,
     idempotency_key: str | None,
+    emails_after_commit: bool = False,
 ) -> BookingResult:
     start = checked_instant(body.start_time, "startTime")
     end = start + service.policy.duration
@@ -77,6 +78,7 @@ async def book_slot(
             end=end,
             capacity=service.settings.max_bookings_per_slot,
             guarded=guarded,
+            service_id=service.id,
         )
         if conflicts:
             raise ApiError(409, "slot_unavailable", "This time slot is no longer available.")
@@ -97,22 +99,19 @@ async def book_slot(
         )
         row = await cur.fetchone()
         assert row is not None
-        await enqueue(
-            conn,
-            service.tenant_id,
-            row["id"],
-            snapshot(
-                {
-                    **row,
-                    "job_id": row["id"],
-                    "tenant_name": service.tenant_name,
-                    "time_zone": service.tz.key,
-                    "notification_email": service.notification_email,
-                    "service_name": service.name,
-                }
-            ),
-            booking_kinds(row["status"]),
+        emails = snapshot(
+            {
+                **row,
+                "job_id": row["id"],
+                "tenant_name": service.tenant_name,
+                "time_zone": service.tz.key,
+                "notification_email": service.notification_email,
+                "service_name": service.name,
+            }
         )
+        # The emails commit with the job: a booking nobody is told about must not exist.
+        if not emails_after_commit:
+            await enqueue(conn, service.tenant_id, row["id"], emails, booking_kinds(row["status"]))
         response = msgspec.to_builtins({"job": job_out(row)})
         if idempotency_key is not None:
             await conn.execute(
@@ -126,6 +125,9 @@ async def book_slot(
                     "response": Jsonb(response),
                 },
             )
+    if emails_after_commit:  # the race_emails_after_commit fault: a second transaction
+        async with conn.transaction():
+            await enqueue(conn, service.tenant_id, row["id"], emails, booking_kinds(row["status"]))
     return BookingResult(201, response)
 
 

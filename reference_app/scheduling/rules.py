@@ -39,6 +39,8 @@ class SlotPolicy:
     settings: BookingSettings
     duration_minutes: int
     tz: ZoneInfo
+    # The rules_day_starts_ignore_dst fault (reference_app/faults.py); never set otherwise.
+    day_starts_ignore_dst: bool = False
 
     @property
     def duration(self) -> timedelta:
@@ -66,7 +68,12 @@ def _starts_on(day: date, policy: SlotPolicy) -> tuple[datetime, ...]:
     if not intervals:
         return ()
     return _day_starts(
-        day, policy.tz, policy.duration_minutes, policy.settings.slot_interval_minutes, intervals
+        day,
+        policy.tz,
+        policy.duration_minutes,
+        policy.settings.slot_interval_minutes,
+        intervals,
+        policy.day_starts_ignore_dst,
     )
 
 
@@ -75,12 +82,22 @@ def _starts_on(day: date, policy: SlotPolicy) -> tuple[datetime, ...]:
 # 2048 days of 288 starts at worst is about 30 MB; a typical day holds a few dozen.
 @functools.lru_cache(maxsize=2048)
 def _day_starts(
-    day: date, tz: ZoneInfo, duration_minutes: int, step: int, intervals: tuple[tuple[int, int], ...]
+    day: date,
+    tz: ZoneInfo,
+    duration_minutes: int,
+    step: int,
+    intervals: tuple[tuple[int, int], ...],
+    ignore_dst: bool = False,
 ) -> tuple[datetime, ...]:
     starts: list[datetime] = []
+    midnight = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
     for start_minutes, end_minutes in intervals:
         minute = start_minutes
         while minute + duration_minutes <= end_minutes:
+            if ignore_dst:  # the broken variant: local midnight's offset all day long
+                starts.append(midnight + timedelta(minutes=minute))
+                minute += step
+                continue
             naive = datetime.combine(day, time(minute // 60, minute % 60))
             if _exists_locally(naive, tz):
                 starts.append(naive.replace(tzinfo=tz, fold=0).astimezone(UTC))
