@@ -125,7 +125,8 @@ def _check(
     )
 
 
-def _double_bookings(state: FinalState) -> list[Overbooking]:
+def double_bookings(state: FinalState) -> list[Overbooking]:
+    """Times the final state holds more active jobs than the calendar's capacities allow."""
     return find_overbookings(
         Occupancy(j.id, j.start, j.end, state.capacity(j.service_id)) for j in state.jobs.values() if j.active
     )
@@ -211,7 +212,7 @@ def _indeterminate(index: _Index) -> tuple[list[dict[str, Any]], int]:
 
 def audit_history(ops: Sequence[Operation], state: FinalState, run_id: str) -> Verdict:
     index = _Index(ops, state, run_id)
-    final_breaches = _double_bookings(state)
+    final_breaches = double_bookings(state)
     seen = {b.job_ids for b in final_breaches}
     during = _overbooked_during_run(index, state, seen)
     indeterminate, unknown_count = _indeterminate(index)

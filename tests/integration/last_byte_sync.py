@@ -30,12 +30,19 @@ class RawRequest:
         cls, base_url: str, path: str, body: Any, headers: Mapping[str, str] | None = None
     ) -> RawRequest:
         """A complete `POST path` with a JSON body and `Connection: close`."""
+        return cls.with_json("POST", base_url, path, body, headers)
+
+    @classmethod
+    def with_json(
+        cls, method: str, base_url: str, path: str, body: Any, headers: Mapping[str, str] | None = None
+    ) -> RawRequest:
+        """A complete `METHOD path` with a JSON body (POST, PATCH) and `Connection: close`."""
         parts = urlsplit(base_url)
         if parts.hostname is None or parts.port is None:
             raise ValueError(f"base_url needs an explicit host and port: {base_url!r}")
         payload = json.dumps(body).encode()
         lines = [
-            f"POST {path} HTTP/1.1",
+            f"{method} {path} HTTP/1.1",
             f"Host: {parts.hostname}:{parts.port}",
             "Content-Type: application/json",
             f"Content-Length: {len(payload)}",
