@@ -1,6 +1,11 @@
-"""Race: many users book the same few free slots at once (capacity 1, 2 and 3), some with an
-Idempotency-Key and a retry with the same key. Every attempt is recorded; at the end the audit
-proves no slot holds more jobs than its capacity and every acknowledged booking exists.
+"""Race: many users book the same few free slots at once, some with an Idempotency-Key and a
+retry with the same key, while a few admin writers race them on the same stretch of calendar.
+Rounds take turns between shapes of overlap (load/common/race_plan.py): one slot per service,
+different services on one instant, intervals overlapping in part. Admin writers create jobs on
+the round's slots or across its whole span, reschedule this run's jobs from earlier rounds onto
+it, confirm pending jobs and cancel or decline jobs of the round while others book. Every
+attempt is recorded; at the end the audit proves no time of the calendar holds more jobs than
+its capacities allow, and every acknowledged booking exists.
 
     python -m load run --scenario race --users 100 --duration 30s
     locust -f load/race.py --headless -u 100 -t 30s --target-file target.json
@@ -10,18 +15,19 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from locust import events, task
 
-from load.common.booking_client import book_maybe_keyed
+from load.common.booking_client import book_maybe_keyed, create_job, move_job, reschedule_job
 from load.common.context import RunContext
 from load.common.harness_user import HarnessUser
 from load.common.locust_hooks import install_harness
-from load.common.race_plan import RacePlan, plan_race
+from load.common.race_plan import OFFSET, SAME_SLOT, RacePlan, RaceSlot, plan_race, span
 from load.common.table_shape import TableShape
 
-__all__ = ["RaceUser", "TableShape"]
+__all__ = ["RaceAdmin", "RaceUser", "TableShape"]
 
 
 def prepare(ctx: RunContext) -> dict[str, Any]:
@@ -31,15 +37,114 @@ def prepare(ctx: RunContext) -> dict[str, Any]:
     return {"plan": plan.to_json()}
 
 
-install_harness(events, "race", prepare)
+# Signing in verifies an argon2 hash (slow on purpose), once per admin writer: its own limit.
+LOGIN_P95_LIMIT_MS = 2000.0
+install_harness(events, "race", prepare, endpoint_limits={"POST /auth/login": LOGIN_P95_LIMIT_MS})
+
+
+@dataclass
+class OurJob:
+    """A job this run created, as this process last saw it: only these are ever moved."""
+
+    id: str
+    round: int
+    pending: bool
+
+
+# This process's jobs, shared by its users: the admin writers move only jobs of this run.
+OUR_JOBS: list[OurJob] = []
 
 
 class RaceUser(HarnessUser):
+    weight = 9
+
     def on_start(self) -> None:
         super().on_start()
         self.plan = RacePlan.from_json(self.ctx.setup["plan"])
 
     @task
     def race_for_a_slot(self) -> None:
-        slot = random.choice(self.plan.group_at(time.time()))
-        book_maybe_keyed(self, self.ctx, service_id=slot.service_id, slot_start=slot.start)
+        now = time.time()
+        group = self.plan.group_at(now)
+        # Half the racers of an offset round go for its long anchor slot: it must fill while
+        # the shorter slots inside it are raced, or the partial overlap is never contested.
+        slot = group[0] if group[0].shape == OFFSET and random.random() < 0.5 else random.choice(group)
+        op = book_maybe_keyed(self, self.ctx, service_id=slot.service_id, slot_start=slot.start)
+        if op.outcome == "ok" and op.job_id:
+            OUR_JOBS.append(OurJob(op.job_id, self.plan.round_at(now), pending=slot.confirm))
+
+
+class RaceAdmin(HarnessUser):
+    """Staff writing to the calendar while the public books it; off without admin credentials."""
+
+    weight = 1
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.plan = RacePlan.from_json(self.ctx.setup["plan"])
+        self.headers: dict[str, str] = {}
+        target = self.ctx.target
+        if target is None or not target.has_admin:
+            return
+        with self.client.post(
+            "/auth/login",
+            json={"email": target.admin_email, "password": target.admin_password},
+            name="POST /auth/login",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"login failed: {response.status_code}")
+                return
+            self.headers = {"Authorization": f"Bearer {response.json()['token']}"}
+
+    def _interval(self, group: tuple[RaceSlot, ...]) -> tuple[str, str, str | None]:
+        """A slot of the round (with its service) or, in a shaped round, its whole span (no
+        service: capacity 1). A same-slot round's slots lie apart: its span is not the round's."""
+        if group[0].shape != SAME_SLOT and random.random() < 0.3:
+            return (*span(group), None)
+        slot = random.choice(group)
+        return slot.start, slot.end, slot.service_id
+
+    @task(4)
+    def create(self) -> None:
+        if not self.headers:
+            return
+        now = time.time()
+        start, end, service_id = self._interval(self.plan.group_at(now))
+        op = create_job(self, self.ctx, start=start, end=end, service_id=service_id, headers=self.headers)
+        if op.outcome == "ok" and op.job_id:
+            OUR_JOBS.append(OurJob(op.job_id, self.plan.round_at(now), pending=False))
+
+    @task(3)
+    def reschedule_onto_the_round(self) -> None:
+        now = time.time()
+        current = self.plan.round_at(now)
+        earlier = [job for job in OUR_JOBS if job.round != current]
+        if not self.headers or not earlier:
+            return
+        job = random.choice(earlier)
+        start, end, _ = self._interval(self.plan.group_at(now))
+        op = reschedule_job(self, self.ctx, job.id, start, end, self.headers)
+        if op.outcome == "ok":
+            job.round = current
+
+    @task(2)
+    def confirm_pending(self) -> None:
+        pending = [job for job in OUR_JOBS if job.pending]
+        if not self.headers or not pending:
+            return
+        job = random.choice(pending)
+        op = move_job(self, self.ctx, "confirm", job.id, self.headers)
+        if op.outcome != "indeterminate":
+            job.pending = False
+
+    @task(1)
+    def free_a_place(self) -> None:
+        """Cancel (or decline) a job of the round while others race for it."""
+        current = self.plan.round_at(time.time())
+        ours = [job for job in OUR_JOBS if job.round == current]
+        if not self.headers or not ours:
+            return
+        job = random.choice(ours)
+        move_job(self, self.ctx, "decline" if job.pending else "cancel", job.id, self.headers)
+        OUR_JOBS.remove(job)

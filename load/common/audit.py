@@ -1,10 +1,11 @@
 """The checker: judge a run's history against the final state, after the run.
 
-Per slot, active jobs never exceed the capacity (in the final state, and while the run went
-on); every acknowledged booking exists; no job exists that only rejected requests asked
-for; retries of one request made at most one job; indeterminate requests are reported with
-what became of them. A failed check lists minimal evidence: the slot, the job ids, the
-requests.
+Per time of the calendar, active jobs never exceed the capacities of their services (in the
+final state, and while the run went on, reschedules and cancellations included); every
+acknowledged booking exists, and (read from the database) has its emails in the outbox; no
+job exists that only rejected requests asked for; retries of one request made at most one
+job; indeterminate requests are reported with what became of them. A failed check lists
+minimal evidence: the over-filled time, the job ids, the requests.
 """
 
 from __future__ import annotations
@@ -88,16 +89,27 @@ class _Index:
             if request is not None:
                 self.jobs_by_request[request].append(job)
         self.request_of_job = {j.id: r for r, jobs in self.jobs_by_request.items() for j in jobs}
+        # Admin operations on existing jobs: reschedules, confirms, cancels, declines.
         self.moves_by_job: dict[str, list[Operation]] = defaultdict(list)
         for op in ops:
-            if op.kind in ("cancel", "decline") and op.job_id:
+            if op.kind not in ("book", "create") and op.job_id:
                 self.moves_by_job[op.job_id].append(op)
+
+    def timeline(self) -> dict[str, list[Operation]]:
+        """Per job, the operations that created or moved it, in the order they began."""
+        events: dict[str, list[Operation]] = defaultdict(list)
+        for job_id, ops in self.by_job.items():
+            events[job_id].extend(ops)
+        for job_id, ops in self.moves_by_job.items():
+            events[job_id].extend(op for op in ops if op.kind in ("reschedule", "cancel", "decline"))
+        return {job_id: sorted(ops, key=lambda o: (o.start, o.end)) for job_id, ops in events.items()}
 
     def requests_for(self, job_ids: Iterable[str]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for job_id in job_ids:
             ops = self.by_job.get(job_id) or self.by_request.get(self.request_of_job.get(job_id, ""), [])
-            found.extend(op.describe() for op in ops[:2])
+            moved = [op for op in self.moves_by_job.get(job_id, []) if op.kind == "reschedule"]
+            found.extend(op.describe() for op in [*ops[:2], *moved[:2]])
         return found
 
 
@@ -132,23 +144,48 @@ def double_bookings(state: FinalState) -> list[Overbooking]:
     )
 
 
+def _held_intervals(index: _Index, state: FinalState) -> list[Occupancy]:
+    """Each job's interval over the real time it certainly held it: from the acknowledgement of
+    its creation (or of a reschedule onto it) to the first attempt to move, cancel or decline it
+    that may have happened."""
+    held: list[Occupancy] = []
+    for job_id, events in index.timeline().items():
+        current: tuple[Operation, float] | None = None  # what holds the interval, and since when
+        for op in events:
+            if op.kind in ("book", "create"):
+                if op.outcome == "ok" and op.job_start and op.job_end:
+                    # A replayed retry acknowledges the same job: the earliest answer counts.
+                    current = (op, op.end) if current is None else (current[0], min(current[1], op.end))
+                continue
+            if op.outcome == "rejected":
+                continue
+            if current is not None:
+                holder, since = current
+                held.append(_occupancy(job_id, holder, since, op.start, state))
+                current = None
+            if op.kind == "reschedule" and op.outcome == "ok" and op.job_start and op.job_end:
+                current = (op, op.end)
+        if current is not None:
+            held.append(_occupancy(job_id, current[0], current[1], math.inf, state))
+    return held
+
+
+def _occupancy(job_id: str, holder: Operation, since: float, until: float, state: FinalState) -> Occupancy:
+    assert holder.job_start and holder.job_end
+    job = state.jobs.get(job_id)
+    service_id = job.service_id if job else holder.service_id
+    return Occupancy(
+        job_id,
+        parse_instant(holder.job_start),
+        parse_instant(holder.job_end),
+        state.capacity(service_id),
+        held_from=since,
+        held_until=until,
+    )
+
+
 def _overbooked_during_run(index: _Index, state: FinalState, seen: set[tuple[str, ...]]) -> list[Overbooking]:
-    held: dict[str, Occupancy] = {}
-    for op in index.books:
-        if op.outcome != "ok" or not op.job_id or not op.job_start or not op.job_end:
-            continue
-        if op.job_id in held and held[op.job_id].held_from <= op.end:
-            continue
-        moves = [m.start for m in index.moves_by_job.get(op.job_id, []) if m.outcome != "rejected"]
-        held[op.job_id] = Occupancy(
-            op.job_id,
-            parse_instant(op.job_start),
-            parse_instant(op.job_end),
-            state.capacity(op.service_id),
-            held_from=op.end,
-            held_until=min(moves, default=math.inf),
-        )
-    return [b for b in find_overbookings(held.values()) if b.job_ids not in seen]
+    return [b for b in find_overbookings(_held_intervals(index, state)) if b.job_ids not in seen]
 
 
 def _lost(index: _Index, state: FinalState) -> list[dict[str, Any]]:
@@ -157,6 +194,17 @@ def _lost(index: _Index, state: FinalState) -> list[dict[str, Any]]:
         for op in index.books
         if op.outcome == "ok" and op.job_id and op.job_id not in state.jobs
     ]
+
+
+def _without_emails(index: _Index, state: FinalState) -> list[dict[str, Any]]:
+    """Acknowledged public bookings whose job has no email in the outbox (database audits only:
+    the API does not show the outbox). A booking and its emails commit together."""
+    problems = []
+    for op in index.books:
+        job = state.jobs.get(op.job_id or "")
+        if op.kind == "book" and op.outcome == "ok" and job is not None and job.emails == 0:
+            problems.append({"job": _job_json(job), "request": op.describe()})
+    return problems
 
 
 def _phantoms(index: _Index) -> list[dict[str, Any]]:
@@ -220,6 +268,7 @@ def audit_history(ops: Sequence[Operation], state: FinalState, run_id: str) -> V
         _check("double_booking", [_overbooking_evidence(b, index) for b in final_breaches]),
         _check("overbooked_during_run", [_overbooking_evidence(b, index) for b in during]),
         _check("lost_acknowledged_booking", _lost(index, state)),
+        _check("booking_without_emails", _without_emails(index, state)),
         _check("phantom_booking", _phantoms(index)),
         _check("idempotent_retry_duplicated", _duplicates(index)),
         _check("indeterminate_request", indeterminate, informational=True, count=unknown_count),

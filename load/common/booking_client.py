@@ -11,7 +11,7 @@ from typing import Any
 
 from locust.contrib.fasthttp import FastHttpUser
 
-from load.common.classify import Judgement, judge_admin_move, judge_booking
+from load.common.classify import Judgement, judge_admin_create, judge_admin_move, judge_booking
 from load.common.context import RunContext
 from load.common.operations import INTERRUPTED, Kind, Operation, contact_email, new_id
 
@@ -156,6 +156,76 @@ def move_job(
         name=f"POST /jobs/[id]/{action}",
         judge=judge_admin_move,
         json=body,
+        headers=headers,
+    )
+
+
+def create_job(
+    user: FastHttpUser,
+    ctx: RunContext,
+    *,
+    start: str,
+    end: str,
+    service_id: str | None,
+    headers: dict[str, str],
+) -> Operation:
+    """POST /jobs: an admin places a job (with a service: its capacity; without: capacity 1).
+    Its contact names the run and the request, as a booking's does."""
+    request_id = new_id()
+    body: dict[str, Any] = {
+        "title": f"Load admin job {request_id}",
+        "startTime": start,
+        "endTime": end,
+        "contact": {"name": f"Load admin {request_id}", "email": contact_email(ctx.run_id, request_id)},
+    }
+    if service_id:
+        body["serviceId"] = service_id
+    fields: dict[str, Any] = {
+        "kind": "create",
+        "process": ctx.process,
+        "request_id": request_id,
+        "service_id": service_id,
+        "slot_start": start,
+    }
+    return _call(
+        user,
+        ctx,
+        fields,
+        "POST",
+        "/jobs",
+        result_fields=_booked_job,
+        name="POST /jobs",
+        judge=judge_admin_create,
+        json=body,
+        headers=headers,
+    )
+
+
+def reschedule_job(
+    user: FastHttpUser, ctx: RunContext, job_id: str, start: str, end: str, headers: dict[str, str]
+) -> Operation:
+    """PATCH /jobs/{id}: an admin moves a job of this run onto another interval."""
+    fields: dict[str, Any] = {
+        "kind": "reschedule",
+        "process": ctx.process,
+        "job_id": job_id,
+        "slot_start": start,
+    }
+
+    def moved_to(judgement: Judgement, replayed: bool) -> dict[str, Any]:
+        job = judgement.body["job"] if judgement.outcome == "ok" else {}
+        return {"job_start": job.get("startTime"), "job_end": job.get("endTime")}
+
+    return _call(
+        user,
+        ctx,
+        fields,
+        "PATCH",
+        f"/jobs/{job_id}",
+        result_fields=moved_to,
+        name="PATCH /jobs/[id]",
+        judge=judge_admin_move,
+        json={"startTime": start, "endTime": end},
         headers=headers,
     )
 

@@ -75,6 +75,12 @@ def judge_booking(status: int, text: str | None, error: BaseException | None = N
     )
 
 
+def judge_admin_create(status: int, text: str | None, error: BaseException | None = None) -> Judgement:
+    return judge_answer(
+        status, text, success_status=201, expected_refusals=EXPECTED_ADMIN_REFUSALS, error=error
+    )
+
+
 def judge_admin_move(status: int, text: str | None, error: BaseException | None = None) -> Judgement:
     return judge_answer(
         status, text, success_status=200, expected_refusals=EXPECTED_ADMIN_REFUSALS, error=error

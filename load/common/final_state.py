@@ -28,6 +28,8 @@ class JobRecord:
     end: datetime
     status: str
     contact_email: str | None = None
+    # Rows in the email outbox; None when not known (the admin API does not show them).
+    emails: int | None = field(default=None, compare=False)
 
     @property
     def active(self) -> bool:
@@ -62,7 +64,8 @@ def audit_window(ops: Iterable[Operation]) -> tuple[datetime, datetime]:
 
 _JOBS_SQL = """
 SELECT j.id::text AS id, j.service_id::text AS service_id, j.start_time, j.end_time, j.status,
-       c.email AS contact_email
+       c.email AS contact_email,
+       (SELECT count(*) FROM email_outbox o WHERE o.job_id = j.id) AS emails
 FROM jobs j LEFT JOIN contacts c ON c.id = j.contact_id
 WHERE j.tenant_id IN (SELECT tenant_id FROM services WHERE id = ANY(%(services)s::uuid[]))
   AND j.start_time < %(last)s AND j.end_time > %(first)s
@@ -91,6 +94,7 @@ def read_from_database(
                 end=row["end_time"].astimezone(UTC),
                 status=row["status"],
                 contact_email=row["contact_email"],
+                emails=int(row["emails"]),
             )
             for row in conn.execute(_JOBS_SQL, params)
         }

@@ -1,4 +1,5 @@
-"""One recorded operation of a load run: a booking attempt or an admin move on a job.
+"""One recorded operation of a load run: a booking attempt, an admin create or reschedule, or
+an admin move on a job.
 
 Outcomes follow Jepsen's ok / fail / info: "ok" is acknowledged, "rejected" definitely did
 not happen (a 4xx), "indeterminate" may or may not have happened (a timeout, a dropped
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Outcome = Literal["ok", "rejected", "indeterminate"]
-Kind = Literal["book", "confirm", "decline", "cancel"]
+Kind = Literal["book", "create", "reschedule", "confirm", "decline", "cancel"]
+# Operations that make a new job: a public booking, an admin create. Both name their request.
+JOB_CREATING: frozenset[str] = frozenset({"book", "create"})
 OUTCOMES: tuple[Outcome, ...] = ("ok", "rejected", "indeterminate")
 INTERRUPTED = "interrupted"
 
@@ -57,7 +60,8 @@ class Operation:
     idempotency_key: str | None = None
     attempt: int = 0
     replayed: bool = False
-    # The job acknowledged (book) or acted on (confirm, decline, cancel), and its interval.
+    # The job acknowledged (book, create) or acted on (reschedule, confirm, decline, cancel),
+    # and its interval as the answer gave it (for a reschedule: where it was moved to).
     job_id: str | None = None
     job_start: str | None = None
     job_end: str | None = None
@@ -76,4 +80,5 @@ class Operation:
 
 
 def booking_ops(ops: Iterable[Operation]) -> Iterator[Operation]:
-    return (op for op in ops if op.kind == "book")
+    """The operations that create jobs (public bookings and admin creates)."""
+    return (op for op in ops if op.kind in JOB_CREATING)

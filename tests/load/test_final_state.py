@@ -35,5 +35,8 @@ def test_database_and_admin_api_views_agree(
     assert from_db.source == "database" and from_api.source == "admin-api"
     assert len(from_db.jobs) == 3
     assert from_api.jobs == from_db.jobs
+    # Only the database shows the outbox: every booking has its emails there.
+    assert all(job.emails and job.emails >= 1 for job in from_db.jobs.values())
+    assert all(job.emails is None for job in from_api.jobs.values())
     assert from_api.capacities == from_db.capacities
     assert from_db.capacity(callout) == 2 and from_db.capacity(None) == 1
