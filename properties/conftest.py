@@ -7,6 +7,7 @@ Profiles: --hypothesis-profile=ci (default: bounded and derandomised) or thoroug
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -60,7 +61,14 @@ def booking_system(request: pytest.FixtureRequest) -> Iterator[BookingSystem]:
             description=f"live target {target.base_url}",
         )
         return
-    database_url = request.getfixturevalue("database_url")
+    with in_process_system(request.getfixturevalue("database_url")) as system:
+        yield system
+
+
+@contextlib.contextmanager
+def in_process_system(database_url: str, faults: frozenset[str] = frozenset()) -> Iterator[BookingSystem]:
+    """The reference app in this process on `database_url`, its clock ours; `faults` switches on
+    broken variants (reference_app/faults.py) for the teeth tests."""
     clock = SettableClock(MACHINE_NOW)
     app_settings = Settings(
         database_url=database_url,
@@ -68,6 +76,7 @@ def booking_system(request: pytest.FixtureRequest) -> Iterator[BookingSystem]:
         pool_max_size=4,
         clock=clock,
         token_ttl_seconds=10 * 365 * 86400,  # the clock moves a day per example
+        faults=faults,
     )
     tenant = seed(database_url)
     tz = ZoneInfo(tenant.time_zone)

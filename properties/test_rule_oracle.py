@@ -1,6 +1,10 @@
 """The service agrees with an independent oracle of the booking rules on every draw: times
 around local midnight and DST changes in several zones, working-hour and window edges, and
-"now" itself drawn (the in-process service's clock is set to it)."""
+"now" itself drawn (the in-process service's clock is set to it).
+
+Every run, whatever the profile, also books the first and last slot of each DST-change day of
+2030 in every zone that has them (explicit examples): a draw may miss a change day, these never
+do."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, note, settings
+from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
 
 from properties.oracle import DAY_KEYS, expected_rejection
@@ -105,13 +109,46 @@ def booking_case(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="module")
-def zone_services(booking_system: BookingSystem) -> dict[str, tuple[Any, str]]:
-    if booking_system.clock is None or booking_system.tenant_in_zone is None:
-        pytest.skip("the rule oracle needs to set the service's clock; a live target has its own")
+CHANGE_DAY_HOURS = {day: [{"start": "04:00", "end": "22:00"}] for day in DAY_KEYS}
+
+
+def change_day_case(zone: str, change: datetime, hour: int) -> dict[str, Any]:
+    """Book `hour` local on the day of a DST change, from the day before. The first (04:00) and
+    last (21:00) slots of the day lie after every zone's change: slot starts an hour off that
+    day miss one of them, whichever way the clocks went."""
+    tz = ZoneInfo(zone)
+    day = change.astimezone(tz).date()
+    return {
+        "zone": zone,
+        "settings": {
+            "workingHours": CHANGE_DAY_HOURS,
+            "slotIntervalMinutes": 60,
+            "sameDayBooking": True,
+            "advanceBookingDays": 8,
+            "minimumNoticeMinutes": 0,
+            "maxBookingsPerSlot": 1000,
+            "requireConfirmation": False,
+        },
+        "duration": 60,
+        "now": change - timedelta(days=1),
+        "start": datetime.combine(day, time(hour), tzinfo=tz).astimezone(UTC),
+        "local_offset": True,
+    }
+
+
+# The first and last slot of every DST-change day of 2030 in every zone that has them: 16
+# examples on top of the draws, in every profile.
+DST_CHANGE_DAYS = [
+    change_day_case(zone, change, hour) for zone in ZONES for change in dst_changes(zone) for hour in (4, 21)
+]
+
+
+def services_per_zone(system: BookingSystem) -> dict[str, tuple[Any, str]]:
+    """A tenant in each zone, with one service the oracle test reconfigures per example."""
+    assert system.tenant_in_zone is not None
     services = {}
     for zone in ZONES:
-        session = booking_system.tenant_in_zone(zone)
+        session = system.tenant_in_zone(zone)
         services[zone] = (
             session,
             session.create_service(duration=30, interval=30, capacity=1000, confirm=False),
@@ -119,6 +156,20 @@ def zone_services(booking_system: BookingSystem) -> dict[str, tuple[Any, str]]:
     return services
 
 
+@pytest.fixture(scope="module")
+def zone_services(booking_system: BookingSystem) -> dict[str, tuple[Any, str]]:
+    if booking_system.clock is None or booking_system.tenant_in_zone is None:
+        pytest.skip("the rule oracle needs to set the service's clock; a live target has its own")
+    return services_per_zone(booking_system)
+
+
+def with_dst_change_days(test: Any) -> Any:
+    for case in DST_CHANGE_DAYS:
+        test = example(case=case)(test)
+    return test
+
+
+@with_dst_change_days
 @settings(max_examples=settings.default.max_examples * 8)  # a cheap check: draw many
 @given(case=booking_case())
 def test_service_agrees_with_the_oracle(

@@ -8,6 +8,8 @@ from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 import reference_app.capacity
+from properties import test_rule_oracle as rule_oracle
+from properties.conftest import in_process_system
 from properties.system import BookingSystem
 from properties.test_capacity_machine import capacity_machine
 from reference_app.sql import query
@@ -45,3 +47,14 @@ def test_capacity_machine_catches_a_guard_that_ignores_pending_jobs(
     # Shrunk to the essence: a pending booking, then a second booking of the same hour.
     assert 2 <= len(steps) <= 4, story
     assert "pair-confirm" in story, story
+
+
+def test_rule_oracle_catches_day_starts_that_ignore_dst(database_url: str) -> None:
+    """The ci profile reaches every zone's DST-change days each run: a service whose slots on
+    such a day are an hour off after the change fails the oracle test."""
+    with in_process_system(database_url, frozenset({"rules_day_starts_ignore_dst"})) as broken:
+        with pytest.raises((AssertionError, ExceptionGroup)) as caught:
+            rule_oracle.test_service_agrees_with_the_oracle(
+                booking_system=broken, zone_services=rule_oracle.services_per_zone(broken)
+            )
+    assert "201" in str(caught.value) or "not_on_slot_boundary" in str(caught.value), caught.value

@@ -227,8 +227,8 @@ def plan_race(target: Target, duration_s: float, round_seconds: float, t0: float
     per_shape = math.ceil(rounds / len(SHAPE_TURNS))
     taken: list[tuple[datetime, datetime]] = []
     # The shaped groups first: they need particular pairings of services, same-slot ones do not.
+    offset = build_clusters(free, OFFSET, per_shape, taken)  # the pickiest: long anchors are few
     instant = build_clusters(free, SAME_INSTANT, per_shape, taken)
-    offset = build_clusters(free, OFFSET, per_shape, taken)
     groups = interleave(build_groups(free, per_shape, taken), instant, offset)
     if not groups:
         raise ValueError("no free slot to race for in the coming weeks")
