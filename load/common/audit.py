@@ -108,7 +108,11 @@ class _Index:
         found: list[dict[str, Any]] = []
         for job_id in job_ids:
             ops = self.by_job.get(job_id) or self.by_request.get(self.request_of_job.get(job_id, ""), [])
-            moved = [op for op in self.moves_by_job.get(job_id, []) if op.kind == "reschedule"]
+            moved = [
+                op
+                for op in self.moves_by_job.get(job_id, [])
+                if op.kind == "reschedule" and op.outcome == "ok"
+            ]
             found.extend(op.describe() for op in [*ops[:2], *moved[:2]])
         return found
 

@@ -58,6 +58,18 @@ def overfilled(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return checks["double_booking"]["evidence"] + checks["overbooked_during_run"]["evidence"]
 
 
+def named_jobs(evidence: dict[str, Any]) -> set[str]:
+    """The over-filled time's jobs whose making (or moving) request is named, acknowledged."""
+    named = {r.get("job_id") for r in evidence["requests"] if r["outcome"] == "ok"}
+    return named & set(evidence["jobIds"])
+
+
+def caught(summary: dict[str, Any]) -> bool:
+    # A run on a busy machine can lose a worker's reports (the history gate then says so):
+    # such a run proves nothing either way and is run again.
+    return any(len(named_jobs(evidence)) >= 2 for evidence in overfilled(summary))
+
+
 @pytest.mark.parametrize(
     "fault", ["race_lock_per_service", "race_lock_first_hour_only", "race_admin_writes_unlocked"]
 )
@@ -66,14 +78,12 @@ def test_the_race_audit_catches_each_variant_with_evidence(
 ) -> None:
     for attempt in range(RUNS):
         run, summary = race_against(fault, pg_server.url, tmp_path / f"run{attempt}")
-        if overfilled(summary):
+        if caught(summary):
             break
     output = run.stdout + run.stderr
-    assert overfilled(summary), f"{fault} passed {RUNS} race audits:\n{output[-3000:]}"
+    assert caught(summary), f"{fault} passed {RUNS} race audits:\n{output[-3000:]}"
     assert run.returncode != 0 and "AUDIT VERDICT: FAIL" in run.stdout, output[-3000:]
     assert summary["passed"] is False and summary["verdict"]["ok"] is False
-    evidence = overfilled(summary)[0]
+    evidence = next(e for e in overfilled(summary) if len(named_jobs(e)) >= 2)
     assert len(evidence["jobIds"]) > evidence["capacity"]
     assert evidence["slot"]["start"] < evidence["slot"]["end"]
-    named = evidence["requests"]
-    assert named and all(r["outcome"] == "ok" and r["job_id"] in evidence["jobIds"] for r in named), named
