@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Response, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
@@ -43,6 +45,9 @@ class BookingController(Controller):
     ) -> Response[JobEnvelope]:
         """Book a slot: 201 with the job, pending-confirmation or scheduled per the service."""
         service = await load_bookable_service(conn, service_id)
+        if settings.has_fault("e2e_rule_same_day_off"):
+            lax = msgspec.structs.replace(service.settings, same_day_booking=True)
+            service = replace(service, settings=lax)
         result = await book_slot(
             conn,
             service,
@@ -50,6 +55,7 @@ class BookingController(Controller):
             now=settings.clock.now(),
             guarded=settings.concurrency_guard,
             idempotency_key=idempotency_key,
+            queue_emails=not settings.has_fault("e2e_emails_not_queued"),
         )
         headers: dict[str, Any] = {"Idempotent-Replayed": "true"} if result.replayed else {}
         return Response(result.body, status_code=result.status_code, headers=headers)

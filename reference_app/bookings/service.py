@@ -54,6 +54,7 @@ async def book_slot(
     now: datetime,
     guarded: bool,
     idempotency_key: str | None,
+    queue_emails: bool = True,
 ) -> BookingResult:
     start = checked_instant(body.start_time, "startTime")
     end = start + service.policy.duration
@@ -97,22 +98,23 @@ async def book_slot(
         )
         row = await cur.fetchone()
         assert row is not None
-        await enqueue(
-            conn,
-            service.tenant_id,
-            row["id"],
-            snapshot(
-                {
-                    **row,
-                    "job_id": row["id"],
-                    "tenant_name": service.tenant_name,
-                    "time_zone": service.tz.key,
-                    "notification_email": service.notification_email,
-                    "service_name": service.name,
-                }
-            ),
-            booking_kinds(row["status"]),
-        )
+        if queue_emails:
+            await enqueue(
+                conn,
+                service.tenant_id,
+                row["id"],
+                snapshot(
+                    {
+                        **row,
+                        "job_id": row["id"],
+                        "tenant_name": service.tenant_name,
+                        "time_zone": service.tz.key,
+                        "notification_email": service.notification_email,
+                        "service_name": service.name,
+                    }
+                ),
+                booking_kinds(row["status"]),
+            )
         response = msgspec.to_builtins({"job": job_out(row)})
         if idempotency_key is not None:
             await conn.execute(
