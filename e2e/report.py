@@ -22,6 +22,8 @@ E2E_DIR = Path(__file__).resolve().parent
 RESULTS = pytest.StashKey[dict[str, "CaseResult"]]()
 # The target's base URL, set by the target fixture once it is known.
 TARGET_URL = pytest.StashKey[str]()
+# Where the email suite read the sent emails from (set by its fixture when it runs).
+MAILBOX_SOURCE = pytest.StashKey[str]()
 
 
 @dataclass
@@ -133,13 +135,17 @@ def summary(config: pytest.Config) -> dict[str, Any]:
         )
     browsers = config.getoption("--browser", default=None) or ["chromium"]
     target = config.stash.get(TARGET_URL, None) or config.getoption("--base-url", default=None)
-    return {"browser": list(browsers), "target": target or "", "suites": suites}
+    data: dict[str, Any] = {"browser": list(browsers), "target": target or "", "suites": suites}
+    if MAILBOX_SOURCE in config.stash:
+        data["mailbox"] = config.stash[MAILBOX_SOURCE]
+    return data
 
 
 def markdown(data: dict[str, Any]) -> str:
     lines = [
         f"# Browser suites against {data['target']} ({', '.join(data['browser'])})",
         "",
+        *([f"Emails read from: {data['mailbox']}", ""] if "mailbox" in data else []),
         "| suite | name | passed | failed | skipped |",
         "|---|---|---|---|---|",
     ]
