@@ -20,8 +20,6 @@ from playwright.sync_api import BrowserContext, Page, Playwright
 
 from e2e.browsers import CHROMIUM_ARGS, INSTALL_HINT, engine_missing, find_chromium
 from e2e.page_objects.login_page import LoginPage
-from e2e.scenario import book_first_free, service_id, service_zone
-from harness.api_client import BookingApi
 from e2e.report import (  # noqa: F401  (the report's hooks, registered through this conftest)
     TARGET_URL,
     add_report_options,
@@ -32,6 +30,8 @@ from e2e.report import (  # noqa: F401  (the report's hooks, registered through 
     pytest_sessionfinish,
     pytest_terminal_summary,
 )
+from e2e.scenario import book_first_free, service_id, service_zone
+from harness.api_client import BookingApi
 from harness.target import Target, harness_target, resolve_target
 
 PHONE_DEVICE = "iPhone 8"  # a 375 px wide viewport

@@ -110,11 +110,15 @@ class PerformanceReport:
     def write(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "performance.json").write_text(json.dumps(self.figures, indent=2) + "\n", encoding="utf-8")
-        lines = ["# Page performance", "", "| page | condition | figure | measured | budget |", "|---|---|---|---|---|"]
+        lines = [
+            "# Page performance",
+            "",
+            "| page | condition | figure | measured | budget |",
+            "|---|---|---|---|---|",
+        ]
         for entry in self.figures:
             for name, value in entry["measured"].items():
                 shown = "n/a" if value is None else f"{value:.3f}" if name == "cls" else f"{value:.0f}"
-                lines.append(
-                    f"| {entry['page']} | {entry['condition']} | {name} | {shown} | {entry['budget'].get(name, '')} |"
-                )
+                limit = entry["budget"].get(name, "")
+                lines.append(f"| {entry['page']} | {entry['condition']} | {name} | {shown} | {limit} |")
         (folder / "performance.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

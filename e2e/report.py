@@ -59,8 +59,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RESULTS] = {}
 
 
-
-
 def _suite_of(item: pytest.Item) -> int | None:
     found = [n for n in SUITES if item.get_closest_marker(suite_marker(n)) is not None]
     return found[0] if len(found) == 1 else None

@@ -65,7 +65,9 @@ CASES: dict[str, Case] = {
         2, "2.3 An admin job over a pending booking gets the conflict listing it"
     ),
     # 3 Business rules
-    "test_a_past_slot_is_not_offered_and_is_refused": Case(3, "3.1 Past slot: not offered, refused if forced"),
+    "test_a_past_slot_is_not_offered_and_is_refused": Case(
+        3, "3.1 Past slot: not offered, refused if forced"
+    ),
     "test_outside_working_hours_is_not_offered_and_is_refused": Case(
         3, "3.2 Outside working hours: not offered, refused if forced"
     ),

@@ -181,5 +181,3 @@ def test_booking_page_screenshots(form_factor: str, device_page: Page, target: T
     device_page.evaluate("document.activeElement.blur()")
     assert_no_sideways_scroll(device_page)
     screenshot(device_page, f"booking-{form_factor}")
-
-

@@ -34,7 +34,9 @@ def force_booking(page: Page, booking: BookingPage, start: datetime, email: str)
     booking.book_button.click()
 
 
-def assert_refused(page: Page, booking: BookingPage, api: BookingApi, code: str, email: str, day: str) -> None:
+def assert_refused(
+    page: Page, booking: BookingPage, api: BookingApi, code: str, email: str, day: str
+) -> None:
     expect(booking.error).to_have_attribute("data-code", code)
     expect(booking.confirmation).to_be_hidden()
     assert jobs_for(api, email, day) == [], f"a booking refused with {code} was stored"
@@ -80,9 +82,7 @@ def test_same_day_is_not_offered_and_is_refused(
 ) -> None:
     """A service open all day without same-day booking: today (in the business's zone) is not
     in the picker and offers nothing; a start later today is refused."""
-    service = make_service(
-        "same-day", 5, workingHours=all_day(), slotIntervalMinutes=5, sameDayBooking=False
-    )
+    service = make_service("same-day", 5, workingHours=all_day(), slotIntervalMinutes=5, sameDayBooking=False)
     tz = service_zone(api, service["id"])
     now = datetime.now(tz)
     later_today = (now + timedelta(minutes=10 - now.minute % 5)).replace(second=0, microsecond=0)
@@ -136,7 +136,9 @@ def test_every_rule_code_gets_an_inline_message(page: Page, target: Target, code
 
 
 def all_day() -> dict[str, list[dict[str, str]]]:
-    return {day: [{"start": "00:00", "end": "24:00"}] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    return {
+        day: [{"start": "00:00", "end": "24:00"}] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    }
 
 
 def first_weekday_after(day: date) -> date:
@@ -144,5 +146,3 @@ def first_weekday_after(day: date) -> date:
     while following.weekday() >= 5:
         following += timedelta(days=1)
     return following
-
-

@@ -39,7 +39,9 @@ def test_create_over_a_booked_slot_lists_the_overlapping_jobs(
     expect(schedule.conflicts.first).to_contain_text(f"Booked {unique}")
     expect(schedule.job_title).to_have_value(f"Overlapping {unique}")  # what was typed is kept
     listed = api.jobs(start.date(), start.date()).json()["jobs"]
-    assert not [job for job in listed if job["title"] == f"Overlapping {unique}"], "the refused job was stored"
+    assert not [job for job in listed if job["title"] == f"Overlapping {unique}"], (
+        "the refused job was stored"
+    )
 
     schedule.job_start.fill("23:15")
     schedule.job_end.fill("23:45")

@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.mail import MailReader, SentEmail
-from e2e.report import MAILBOX_SOURCE
 from e2e.page_objects.booking_page import BookingPage
 from e2e.page_objects.schedule_page import SchedulePage
+from e2e.report import MAILBOX_SOURCE
 from e2e.scenario import book_first_free, create_free_job, local_day, service_id
 from harness.api_client import BookingApi
 from harness.target import Target
@@ -156,7 +156,9 @@ def test_confirm_emails_the_client(
     schedule.act("confirm")
     expect(schedule.panel).to_have_attribute("data-status", "scheduled")
     sent = mail.wait_for(job["id"], "client_booking_confirmed", re.escape("now confirmed"))
-    subject = f"Your booking is now confirmed: {service_name(api, service)} on {when_short(job['startTime'], tz)}"
+    subject = (
+        f"Your booking is now confirmed: {service_name(api, service)} on {when_short(job['startTime'], tz)}"
+    )
     check_email(sent, recipient=email, subject=subject, job=job, tz=tz, ics="REQUEST")
 
 

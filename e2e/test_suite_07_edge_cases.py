@@ -52,7 +52,9 @@ def next_dst_change(tz: ZoneInfo, forward: bool, within_days: int = 700) -> date
 def round_the_clock(make_service: Any) -> dict[str, Any]:
     """Bookable every half hour of every day, as far ahead as settings allow."""
     hours = {day: [{"start": "00:00", "end": "24:00"}] for day in WEEK}
-    return dict(make_service("all-day", 30, workingHours=hours, slotIntervalMinutes=30, advanceBookingDays=730))
+    return dict(
+        make_service("all-day", 30, workingHours=hours, slotIntervalMinutes=30, advanceBookingDays=730)
+    )
 
 
 def shown_slots(booking: BookingPage) -> list[tuple[str, str]]:
@@ -60,7 +62,10 @@ def shown_slots(booking: BookingPage) -> list[tuple[str, str]]:
     booking.wait_for_slots()
     count = booking.slots.count()
     return [
-        (plain_spaces(booking.slot_labels.nth(i).inner_text()), booking.slots.nth(i).get_attribute("value") or "")
+        (
+            plain_spaces(booking.slot_labels.nth(i).inner_text()),
+            booking.slots.nth(i).get_attribute("value") or "",
+        )
         for i in range(count)
     ]
 
@@ -179,7 +184,9 @@ def test_a_script_in_a_contact_name_is_shown_as_text(
     assert dialogs == []
 
 
-def test_double_submit_books_once(page: Page, target: Target, api: BookingApi, tz: ZoneInfo, unique: str) -> None:
+def test_double_submit_books_once(
+    page: Page, target: Target, api: BookingApi, tz: ZoneInfo, unique: str
+) -> None:
     """Two submits of one form (a double click, Enter pressed twice) make one request, one job."""
     service = service_id(target, "standard")
     booking = BookingPage(page).open(service)
@@ -231,7 +238,9 @@ def test_back_button_after_booking_books_nothing_more(
 def test_expired_admin_session_applies_nothing_until_sign_in(
     signed_in: Page, target: Target, api: BookingApi, pending_job: dict[str, Any], tz: ZoneInfo
 ) -> None:
-    schedule = SchedulePage(signed_in).open("day", local_day(pending_job["startTime"], tz), job=pending_job["id"])
+    schedule = SchedulePage(signed_in).open(
+        "day", local_day(pending_job["startTime"], tz), job=pending_job["id"]
+    )
     expect(schedule.action("confirm")).to_be_visible()
     # The session ends on the server while the page is open (as at expiry).
     token = next(c["value"] for c in signed_in.context.cookies() if c["name"] == "booking_session")

@@ -49,7 +49,9 @@ def run_suite_against_broken_service(
         ]
         child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=280, check=False)
     summary_file = report_dir / "summary.json"
-    assert summary_file.exists(), f"the suite wrote no summary:\n{child.stdout[-3000:]}\n{child.stderr[-2000:]}"
+    assert summary_file.exists(), (
+        f"the suite wrote no summary:\n{child.stdout[-3000:]}\n{child.stderr[-2000:]}"
+    )
     assert child.returncode == 1, f"the suite did not fail (exit {child.returncode}):\n{child.stdout[-3000:]}"
     summary = json.loads(summary_file.read_text(encoding="utf-8"))
     cases = [case for suite in summary["suites"] for case in suite["cases"]]
