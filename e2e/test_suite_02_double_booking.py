@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.page_objects.booking_page import BookingPage
 from e2e.page_objects.schedule_page import SchedulePage
+from e2e.request_barrier import Barrier
 from e2e.scenario import book_first_free, free_slots, jobs_for, local_day, service_id, service_zone
 from harness.api_client import BookingApi
 from harness.target import Target
@@ -20,25 +21,6 @@ pytestmark = pytest.mark.suite2
 
 # Clients racing for one slot of capacity 1, each in its own browser context.
 RACERS = 4
-
-
-class Barrier:
-    """Holds each page's booking request in the browser until every racer has sent one, then
-    lets them all go: the requests leave together, never staggered by a sleep."""
-
-    def __init__(self, parties: int) -> None:
-        self.parties = parties
-        self.held: list[Route] = []
-
-    def hold(self, route: Route) -> None:
-        self.held.append(route)
-
-    def wait_and_release(self, page: Page) -> None:
-        # Route handlers run while this thread waits inside a Playwright call.
-        while len(self.held) < self.parties:
-            page.wait_for_timeout(5)
-        for route in self.held:
-            route.continue_()
 
 
 def racing_page(context: BrowserContext, service: str, barrier: Barrier) -> BookingPage:

@@ -26,8 +26,8 @@ from e2e.page_timing import (
     throttle,
     watch_submit,
 )
+from e2e.request_barrier import Barrier
 from e2e.scenario import free_slots, local_day, service_id, service_zone
-from e2e.test_suite_02_double_booking import Barrier
 from harness.api_client import BookingApi
 from harness.target import Target
 

@@ -82,6 +82,10 @@ def broken_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, l
 def assert_caught(results: dict[str, list[dict[str, Any]]], test: str, *evidence: str) -> None:
     cases = results.get(test)
     assert cases, f"{test} did not run against the broken service"
+    if all(case["outcome"] == "skipped" for case in cases):
+        # The case cannot run on this target just now (e.g. no start left in the business's
+        # day): nothing is proven either way, and the report says why.
+        pytest.skip(f"{test} was skipped against the broken service: {cases[0]['reason']}")
     for case in cases:
         assert case["outcome"] == "failed", f"{case['test']} passed against the broken service"
         for part in evidence:
