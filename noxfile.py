@@ -48,8 +48,9 @@ def _names_tests(args: list[str]) -> bool:
 
 @nox.session
 def e2e(session: nox.Session) -> None:
-    """Browser tests of the web pages on the machine's Chromium (never a downloaded one), against
-    the local stack, or a target: `nox -s e2e -- --base-url URL` or `-- --target-file F`."""
+    """The seed's ten E2E suites on the machine's Chromium (never a downloaded one), against the
+    local stack, or a target: `nox -s e2e -- --base-url URL` or `-- --target-file F`; one suite
+    with `-- -m suite2`. Reports (JUnit, HTML, per-suite summary) go to artifacts/e2e/."""
     install(session, "stack", "test", "e2e")
     paths = [] if _names_tests(session.posargs) else ["e2e"]
     output = ("--output", "artifacts/e2e-results")

@@ -33,3 +33,11 @@ def find_chromium() -> str | None:
         if found:
             return found
     return None
+
+
+def engine_missing(name: str) -> str:
+    """Why a run on this engine is skipped, and how a machine gets it."""
+    return (
+        f"{name} is not installed on this machine and these tests never download browsers; on a "
+        f"machine allowed to download, run `playwright install {name}` (once), then `--browser {name}`"
+    )

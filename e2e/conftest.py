@@ -9,16 +9,28 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright
 
-from e2e.browsers import CHROMIUM_ARGS, INSTALL_HINT, find_chromium
+from e2e.browsers import CHROMIUM_ARGS, INSTALL_HINT, engine_missing, find_chromium
 from e2e.page_objects.login_page import LoginPage
+from e2e.report import (  # noqa: F401  (the report's hooks, registered through this conftest)
+    TARGET_URL,
+    add_report_options,
+    pytest_collection_finish,
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_runtest_makereport,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
+from e2e.scenario import book_first_free, service_id, service_zone
 from harness.api_client import BookingApi
 from harness.target import Target, harness_target, resolve_target
 
@@ -27,6 +39,7 @@ DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    add_report_options(parser)
     parser.addoption(
         "--target-file",
         default=None,
@@ -59,6 +72,7 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
     explicit = resolve_target(base_url=base_url, target_file=pytestconfig.getoption("--target-file"), env=env)
     with harness_target(explicit, servers=1) as found:
         wait_healthy(found.base_url)
+        pytestconfig.stash[TARGET_URL] = found.base_url
         yield found
 
 
@@ -80,7 +94,7 @@ def browser_type_launch_args(
         args["executable_path"] = executable
         args["args"] = [*args.get("args", []), *CHROMIUM_ARGS]
     elif not Path(getattr(playwright, browser_name).executable_path).exists():
-        pytest.skip(f"{browser_name} is not installed on this machine and the tests never download browsers")
+        pytest.skip(engine_missing(browser_name))
     return args
 
 
@@ -148,3 +162,35 @@ def dialogs(page: Page) -> list[str]:
 @pytest.fixture
 def unique() -> str:
     return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture
+def tz(target: Target, api: BookingApi) -> ZoneInfo:
+    """The business's time zone (the tenant's, read from a service)."""
+    return service_zone(api, service_id(target, "standard"))
+
+
+@pytest.fixture
+def pending_job(target: Target, api: BookingApi, unique: str) -> dict[str, Any]:
+    return book_first_free(
+        api, service_id(target, "consultation"), name=f"Pending {unique}", email=f"p-{unique}@example.com"
+    )
+
+
+@pytest.fixture
+def make_service(api: BookingApi, unique: str) -> Iterator[Callable[..., dict[str, Any]]]:
+    """Create services with the booking settings a case needs (named for this run); each is
+    deleted afterwards, so a staging tenant keeps only what it had."""
+    made: list[str] = []
+
+    def make(label: str, duration: int, **settings: Any) -> dict[str, Any]:
+        body = {"name": f"E2E {label} {unique}", "durationMinutes": duration, "bookingSettings": settings}
+        response = api.create_service(body)
+        assert response.status_code == 201, response.text
+        service = dict(response.json()["service"])
+        made.append(service["id"])
+        return service
+
+    yield make
+    for made_id in made:
+        api.http.delete(f"/admin/services/{made_id}", headers=api.auth)

@@ -85,3 +85,11 @@ def fetch_job(api: BookingApi, job_id: str) -> dict[str, Any]:
     response = api.job(job_id)
     assert response.status_code == 200, response.text
     return dict(response.json()["job"])
+
+
+def jobs_for(api: BookingApi, email: str, day: str) -> list[dict[str, Any]]:
+    """This run's jobs of one contact on a local day (the admin API's day filter)."""
+    first = datetime.fromisoformat(day).date()
+    response = api.jobs(first, first)
+    assert response.status_code == 200, response.text
+    return [job for job in response.json()["jobs"] if job["contact"] and job["contact"]["email"] == email]

@@ -15,7 +15,7 @@ class BookingPage:
         self.date_picker = page.get_by_test_id("date-picker")
         self.slots_status = page.get_by_test_id("slots-status")
         self.slots = page.get_by_test_id("slot")
-        self.slot_labels = page.locator(".slot")
+        self.slot_labels = page.get_by_test_id("slot-option")
         self.name = page.get_by_label("Name", exact=True)
         self.email = page.get_by_label("Email", exact=True)
         self.phone = page.get_by_test_id("contact-phone")

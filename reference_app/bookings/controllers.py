@@ -6,6 +6,7 @@ import dataclasses
 from typing import Annotated, Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Response, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
@@ -47,6 +48,9 @@ class BookingController(Controller):
         service = await load_bookable_service(conn, service_id)
         if settings.has_fault("rules_day_starts_ignore_dst"):
             service = dataclasses.replace(service, day_starts_ignore_dst=True)
+        if settings.has_fault("e2e_rule_same_day_off"):
+            lax = msgspec.structs.replace(service.settings, same_day_booking=True)
+            service = dataclasses.replace(service, settings=lax)
         result = await book_slot(
             conn,
             service,
@@ -55,6 +59,7 @@ class BookingController(Controller):
             guarded=guard_mode(settings),
             emails_after_commit=settings.has_fault("race_emails_after_commit"),
             idempotency_key=idempotency_key,
+            queue_emails=not settings.has_fault("e2e_emails_not_queued"),
         )
         headers: dict[str, Any] = {"Idempotent-Replayed": "true"} if result.replayed else {}
         return Response(result.body, status_code=result.status_code, headers=headers)

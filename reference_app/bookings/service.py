@@ -55,6 +55,7 @@ async def book_slot(
     guarded: bool | GuardMode,
     idempotency_key: str | None,
     emails_after_commit: bool = False,
+    queue_emails: bool = True,
 ) -> BookingResult:
     start = checked_instant(body.start_time, "startTime")
     end = start + service.policy.duration
@@ -110,7 +111,7 @@ async def book_slot(
             }
         )
         # The emails commit with the job: a booking nobody is told about must not exist.
-        if not emails_after_commit:
+        if queue_emails and not emails_after_commit:
             await enqueue(conn, service.tenant_id, row["id"], emails, booking_kinds(row["status"]))
         response = msgspec.to_builtins({"job": job_out(row)})
         if idempotency_key is not None:

@@ -61,5 +61,6 @@ class BookingPageController(Controller):
                 "last_label": f"{last:%a %-d %b %Y}",
                 "initial_day": initial.isoformat(),
                 "requires_confirmation": svc.settings.require_confirmation,
+                "overflow_fault": settings.has_fault("e2e_page_overflows_phone"),
             },
         )

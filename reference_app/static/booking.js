@@ -96,6 +96,7 @@
     free.forEach((slot, index) => {
       const label = document.createElement("label");
       label.className = "slot";
+      label.dataset.testid = "slot-option";
       const input = document.createElement("input");
       input.type = "radio";
       input.name = "startTime";

@@ -1,4 +1,4 @@
-"""Screenshots of both pages at desktop and phone width, into artifacts/screenshots/: a week
+"""Suite 5: screenshots of the calendar at desktop and phone width, into artifacts/screenshots/: a week
 holding every status, its month, and a job's detail panel."""
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from e2e.page_objects.schedule_page import SchedulePage
 from e2e.scenario import book_first_free, create_free_job, local_day, screenshot, service_id, service_zone
 from harness.api_client import BookingApi
 from harness.target import Target
+
+pytestmark = pytest.mark.suite5
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
-"""The scheduling page in a browser: status colours in every view, confirm, decline with a
-reason, the other lifecycle moves, the create form's conflict list, API errors and escaping."""
+"""Suite 5, job status lifecycle on the calendar: confirm, decline with a reason, start,
+complete and cancel; the badge's colour changes each time in every view; moves the lifecycle
+does not allow are not offered; the history lists each move; a refused move is shown."""
 
 from __future__ import annotations
 
@@ -9,51 +10,27 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.colours import STATUS_COLOURS, colour_name
-from e2e.page_objects.login_page import LoginPage
+from e2e.page_checks import assert_badge, colour_of
 from e2e.page_objects.schedule_page import SchedulePage
-from e2e.scenario import (
-    book_first_free,
-    create_free_job,
-    fetch_job,
-    local_day,
-    service_id,
-    service_zone,
-)
+from e2e.scenario import create_free_job, fetch_job, local_day
 from harness.api_client import BookingApi
-from harness.target import Target
 
-VIEWS = ("day", "week", "month")
-XSS_NAME = "<script>alert(1)</script>"
-XSS_NOTES = '<img src=x onerror="alert(2)">'
+pytestmark = pytest.mark.suite5
 
-
-def colour_of(locator: Any) -> str:
-    return colour_name(locator.evaluate("element => getComputedStyle(element).backgroundColor"))
-
-
-def assert_badge(schedule: SchedulePage, job: dict[str, Any], day: str, status: str) -> None:
-    """The job shows the status's colour in all three views, the same shade as the legend."""
-    for view in VIEWS:
-        schedule.open(view, day)
-        badge = schedule.badge(job["id"])
-        expect(badge).to_be_visible()
-        expect(schedule.chip(job["id"])).to_have_attribute("data-status", status)
-        assert colour_of(badge) == STATUS_COLOURS[status], f"{status} in the {view} view"
-        legend = schedule.legend_badge(status).evaluate("e => getComputedStyle(e).backgroundColor")
-        assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == legend
+ALL_ACTIONS = ("confirm", "decline", "start", "complete", "cancel")
+# What the lifecycle allows from each status: everything else must not be offered.
+ALLOWED = {
+    "pending-confirmation": {"confirm", "decline"},
+    "scheduled": {"start", "cancel"},
+    "in-progress": {"complete"},
+    "completed": set(),
+    "cancelled": set(),
+}
 
 
-@pytest.fixture
-def pending_job(target: Target, api: BookingApi, unique: str) -> dict[str, Any]:
-    return book_first_free(
-        api, service_id(target, "consultation"), name=f"Pending {unique}", email=f"p-{unique}@example.com"
-    )
-
-
-@pytest.fixture
-def tz(target: Target, api: BookingApi) -> Any:
-    return service_zone(api, service_id(target, "standard"))
+def assert_offered(schedule: SchedulePage, status: str) -> None:
+    for action in ALL_ACTIONS:
+        expect(schedule.action(action)).to_have_count(1 if action in ALLOWED[status] else 0)
 
 
 def test_pending_job_is_orange_everywhere_and_confirm_turns_it_blue(
@@ -123,33 +100,6 @@ def test_start_complete_and_cancel_where_the_lifecycle_allows(
     assert fetch_job(api, other["id"])["cancelReason"] == "Customer moved away"
 
 
-def test_create_shows_the_conflict_with_the_jobs_it_overlaps(
-    signed_in: Page, api: BookingApi, tz: Any, unique: str
-) -> None:
-    day = datetime.now(tz).date() + timedelta(days=4)
-    existing = create_free_job(api, f"Boiler service {unique}", day, tz)
-    start = datetime.fromisoformat(existing["startTime"]).astimezone(tz)
-    schedule = SchedulePage(signed_in).open("week", day.isoformat())
-    schedule.fill_new_job(
-        f"Overlapping {unique}",
-        day.isoformat(),
-        (start + timedelta(minutes=15)).strftime("%H:%M"),
-        (start + timedelta(minutes=45)).strftime("%H:%M"),
-    )
-    schedule.create_job.click()
-    expect(schedule.error).to_have_attribute("data-code", "job_conflict")
-    expect(schedule.error).to_contain_text("conflicts with existing job")
-    expect(schedule.conflicts).to_have_count(1)
-    expect(schedule.conflicts.first).to_contain_text(f"Boiler service {unique}")
-    expect(schedule.job_title).to_have_value(f"Overlapping {unique}")  # what was typed is kept
-
-    schedule.job_start.fill((start + timedelta(hours=2)).strftime("%H:%M"))
-    schedule.job_end.fill((start + timedelta(hours=2, minutes=30)).strftime("%H:%M"))
-    schedule.create_job.click()
-    expect(schedule.notice).to_have_text("Job created.")
-    expect(schedule.panel_title).to_have_text(f"Overlapping {unique}")
-
-
 def test_an_api_refusal_is_shown_not_swallowed(
     signed_in: Page, api: BookingApi, pending_job: dict[str, Any], tz: Any
 ) -> None:
@@ -161,28 +111,6 @@ def test_an_api_refusal_is_shown_not_swallowed(
     expect(schedule.error).to_have_attribute("data-code", "invalid_transition")
     expect(schedule.error).to_contain_text("Cannot decline a job that is scheduled.")
     expect(schedule.panel).to_have_attribute("data-status", "scheduled")
-
-
-def test_a_script_in_a_contact_name_is_shown_as_text(
-    signed_in: Page, dialogs: list[str], target: Target, api: BookingApi, tz: Any, unique: str
-) -> None:
-    job = book_first_free(
-        api,
-        service_id(target, "consultation"),
-        name=XSS_NAME,
-        email=f"xss-{unique}@example.com",
-        notes=XSS_NOTES,
-    )
-    schedule = SchedulePage(signed_in)
-    day = local_day(job["startTime"], tz)
-    for view in VIEWS:
-        schedule.open(view, day, job=job["id"])
-        expect(schedule.chip(job["id"]).get_by_test_id("job-title")).to_contain_text(XSS_NAME)
-        expect(schedule.panel_contact_name).to_have_text(XSS_NAME)
-        expect(schedule.panel_notes).to_have_text(XSS_NOTES)
-        assert signed_in.locator("script").count() == 0
-        assert signed_in.locator("img[src=x]").count() == 0
-    assert dialogs == []
 
 
 def test_navigation_moves_between_days_weeks_and_months(signed_in: Page, tz: Any) -> None:
@@ -201,22 +129,37 @@ def test_navigation_moves_between_days_weeks_and_months(signed_in: Page, tz: Any
     expect(schedule.time_zone).to_contain_text(tz.key)
 
 
-def test_the_calendar_works_on_a_phone(
-    new_context: Any,
-    phone: dict[str, Any],
-    target: Target,
-    api: BookingApi,
-    pending_job: dict[str, Any],
-    tz: Any,
+def test_moves_not_allowed_are_not_offered(
+    signed_in: Page, api: BookingApi, pending_job: dict[str, Any], tz: Any, unique: str
 ) -> None:
-    page = new_context(**phone).new_page()
-    page.goto("/schedule")
-    LoginPage(page).sign_in(target.admin_email or "", target.admin_password or "")
-    schedule = SchedulePage(page)
+    """At each status the panel offers exactly the lifecycle's moves, and nothing for a job
+    that is done."""
+    schedule = SchedulePage(signed_in)
     day = local_day(pending_job["startTime"], tz)
-    assert_badge(schedule, pending_job, day, "pending-confirmation")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    schedule.chip(pending_job["id"]).click()
+    schedule.open("day", day, job=pending_job["id"])
+    assert_offered(schedule, "pending-confirmation")
+    for action, status in [("confirm", "scheduled"), ("start", "in-progress"), ("complete", "completed")]:
+        schedule.act(action)
+        expect(schedule.panel).to_have_attribute("data-status", status)
+        assert_offered(schedule, status)
+    expect(signed_in.get_by_test_id("no-actions")).to_be_visible()
+
+
+def test_history_lists_each_move(
+    signed_in: Page, api: BookingApi, pending_job: dict[str, Any], tz: Any
+) -> None:
+    schedule = SchedulePage(signed_in)
+    day = local_day(pending_job["startTime"], tz)
+    schedule.open("day", day, job=pending_job["id"])
     schedule.act("confirm")
     expect(schedule.panel).to_have_attribute("data-status", "scheduled")
-    assert colour_of(schedule.badge(pending_job["id"])) == "blue"
+    schedule.act("cancel", reason="Client asked to cancel")
+    expect(schedule.panel).to_have_attribute("data-status", "cancelled")
+    signed_in.get_by_test_id("job-history-toggle").click()
+    history = signed_in.get_by_test_id("job-history").get_by_role("listitem")
+    expect(history).to_have_count(3)
+    expect(history.nth(0)).to_contain_text("new → Pending confirmation")
+    expect(history.nth(1)).to_contain_text("Pending confirmation → Scheduled")
+    expect(history.nth(2)).to_contain_text("Scheduled → Cancelled (Client asked to cancel)")
+    api_history = api.history(pending_job["id"]).json()
+    assert len(api_history["history"]) == 3, api_history

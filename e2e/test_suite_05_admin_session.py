@@ -1,4 +1,4 @@
-"""Admin sign-in in a browser: the calendar needs a session, and signing out ends it."""
+"""Suite 5, the calendar's admin session: it needs a signed-in admin, and signing out ends it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from playwright.sync_api import Page, expect
 from e2e.page_objects.login_page import LoginPage
 from e2e.page_objects.schedule_page import SchedulePage
 from harness.target import Target
+
+pytestmark = pytest.mark.suite5
 
 
 def test_schedule_requires_login(page: Page, target: Target) -> None:

@@ -1,0 +1,261 @@
+"""Suite 7, edge cases: DST-change days in the business's zone, a slot ending at midnight,
+long and non-Latin names, a script in a name, a double submit, the back button after booking,
+and an admin session that ends while a page is open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Page, Request, expect
+
+from e2e.page_checks import VIEWS, clock_label, plain_spaces, sign_in
+from e2e.page_objects.booking_page import BookingPage
+from e2e.page_objects.login_page import LoginPage
+from e2e.page_objects.schedule_page import SchedulePage
+from e2e.scenario import book_first_free, fetch_job, jobs_for, local_day, service_id
+from harness.api_client import BookingApi
+from harness.target import Target
+
+pytestmark = pytest.mark.suite7
+
+WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+XSS_NAME = "<script>alert(1)</script>"
+XSS_NOTES = '<img src=x onerror="alert(2)">'
+NAMES = {
+    "emoji": "Zoë 🦄 Ωμέγα 🎉 Łukasz",
+    "right-to-left": "שלום עליכם مرحبا بكم",
+    "200 characters": ("Αλέξανδρος-Jean-Baptiste 山田太郎 " * 8)[:200],
+}
+
+
+def day_offsets(tz: ZoneInfo, day: date) -> tuple[timedelta | None, timedelta | None]:
+    start = datetime.combine(day, time(0), tzinfo=tz).utcoffset()
+    end = datetime.combine(day, time(23, 59), tzinfo=tz).utcoffset()
+    return start, end
+
+
+def next_dst_change(tz: ZoneInfo, forward: bool, within_days: int = 700) -> date | None:
+    today = datetime.now(tz).date()
+    for offset in range(1, within_days):
+        day = today + timedelta(days=offset)
+        before, after = day_offsets(tz, day)
+        if before is not None and after is not None and before != after and (after > before) == forward:
+            return day
+    return None
+
+
+@pytest.fixture
+def round_the_clock(make_service: Any) -> dict[str, Any]:
+    """Bookable every half hour of every day, as far ahead as settings allow."""
+    hours = {day: [{"start": "00:00", "end": "24:00"}] for day in WEEK}
+    return dict(
+        make_service("all-day", 30, workingHours=hours, slotIntervalMinutes=30, advanceBookingDays=730)
+    )
+
+
+def shown_slots(booking: BookingPage) -> list[tuple[str, str]]:
+    """(label, start) of every time the page offers."""
+    booking.wait_for_slots()
+    count = booking.slots.count()
+    return [
+        (
+            plain_spaces(booking.slot_labels.nth(i).inner_text()),
+            booking.slots.nth(i).get_attribute("value") or "",
+        )
+        for i in range(count)
+    ]
+
+
+def dst_day(tz: ZoneInfo, forward: bool) -> date:
+    found = next_dst_change(tz, forward)
+    if found is None:
+        pytest.skip(f"the business's zone {tz.key} has no DST change within the booking window")
+    return found
+
+
+def test_dst_spring_forward_day_has_no_slot_in_the_gap(
+    page: Page, api: BookingApi, round_the_clock: dict[str, Any], tz: ZoneInfo
+) -> None:
+    day = dst_day(tz, forward=True)
+    booking = BookingPage(page).open(round_the_clock["id"])
+    booking.choose_day(day.isoformat())
+    slots = shown_slots(booking)
+    api_starts = [s["startTime"] for s in api.availability(round_the_clock["id"], day, day).json()["slots"]]
+    assert len(slots) == len(api_starts) == 46, f"{len(slots)} slots on {day}: 23 hours make 46"
+    for label, start in slots:
+        local = datetime.fromisoformat(start.replace("Z", "+00:00")).astimezone(tz)
+        assert local.date() == day and label == clock_label(start, tz), (label, start)
+    gap = [label for label, start in slots if label.startswith("2:") and label.endswith("AM")]
+    assert gap == [], f"times in the spring-forward gap offered: {gap}"
+
+
+def test_dst_fall_back_day_offers_each_slot_once(
+    page: Page, round_the_clock: dict[str, Any], tz: ZoneInfo
+) -> None:
+    day = dst_day(tz, forward=False)
+    booking = BookingPage(page).open(round_the_clock["id"])
+    booking.choose_day(day.isoformat())
+    slots = shown_slots(booking)
+    labels = [label for label, _ in slots]
+    assert len(labels) == len(set(labels)) == 48, f"{len(labels)} slots, repeated: {labels}"
+    starts = [datetime.fromisoformat(s.replace("Z", "+00:00")) for _, s in slots]
+    assert starts == sorted(starts)
+    for label, start in slots:
+        assert label == clock_label(start, tz), (label, start)
+    one_am = next(start for label, start in zip(labels, starts, strict=True) if label == "1:00 AM")
+    first = datetime.combine(day, time(1), tzinfo=tz)  # fold=0: the first 1:00
+    # Compared as instants: Python never equates an ambiguous local time with another zone's.
+    assert one_am.timestamp() == first.timestamp(), "the ambiguous 1:00 AM must be its first occurrence"
+
+
+def test_a_slot_ending_at_midnight_can_be_booked(
+    page: Page, api: BookingApi, make_service: Any, tz: ZoneInfo, unique: str
+) -> None:
+    hours = {day: [{"start": "22:00", "end": "24:00"}] for day in WEEK}
+    late = make_service("late", 60, workingHours=hours, slotIntervalMinutes=60)
+    # One business, one calendar: the first day on which other tests left both late slots free.
+    first = datetime.now(tz).date() + timedelta(days=2)
+    free = api.availability(late["id"], first, first + timedelta(days=20)).json()["slots"]
+    days = [local_day(s["startTime"], tz) for s in free if s["remaining"] > 0]
+    day = date.fromisoformat(next(d for d in days if days.count(d) == 2))
+    booking = BookingPage(page).open(late["id"])
+    booking.choose_day(day.isoformat())
+    slots = shown_slots(booking)
+    assert [label for label, _ in slots] == ["10:00 PM", "11:00 PM"]
+    booking.slots.nth(1).check()
+    email = f"midnight-{unique}@example.com"
+    booking.fill_contact(f"Night {unique}", email)
+    booking.book_button.click()
+    expect(booking.confirmation).to_be_visible()
+    expect(page.get_by_test_id("confirmation-detail")).to_contain_text("11:00 PM")
+    assert "12:00 AM" in plain_spaces(page.get_by_test_id("confirmation-detail").inner_text())
+    (job,) = jobs_for(api, email, day.isoformat())
+    end = datetime.fromisoformat(job["endTime"].replace("Z", "+00:00"))
+    assert end == datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+
+
+@pytest.fixture
+def admin_page(new_context: Any, target: Target) -> Iterator[Page]:
+    if not target.has_admin:
+        pytest.skip("the target names no admin credentials")
+    page = new_context().new_page()
+    sign_in(page, target)
+    yield page
+
+
+def test_long_and_non_latin_names_are_shown_intact(
+    page: Page, admin_page: Page, target: Target, api: BookingApi, tz: ZoneInfo, unique: str
+) -> None:
+    service = service_id(target, "callout")
+    for kind, name in NAMES.items():
+        booking = BookingPage(page).open(service)
+        booking.choose_slot(0)
+        email = f"{kind.replace(' ', '-')}-{unique}@example.com"
+        booking.fill_contact(name, email)
+        expect(booking.name).to_have_value(name)  # nothing cut at 200 characters
+        booking.book_button.click()
+        expect(booking.confirmation).to_be_visible()
+        job = fetch_job(api, booking.reference.inner_text())
+        assert job["contact"]["name"] == name, f"{kind} name stored as {job['contact']['name']!r}"
+        schedule = SchedulePage(admin_page).open("day", local_day(job["startTime"], tz), job=job["id"])
+        expect(schedule.panel_contact_name).to_have_text(name)
+        expect(schedule.chip(job["id"])).to_be_visible()
+
+
+def test_a_script_in_a_contact_name_is_shown_as_text(
+    signed_in: Page, dialogs: list[str], target: Target, api: BookingApi, tz: ZoneInfo, unique: str
+) -> None:
+    job = book_first_free(
+        api,
+        service_id(target, "consultation"),
+        name=XSS_NAME,
+        email=f"xss-{unique}@example.com",
+        notes=XSS_NOTES,
+    )
+    schedule = SchedulePage(signed_in)
+    day = local_day(job["startTime"], tz)
+    for view in VIEWS:
+        schedule.open(view, day, job=job["id"])
+        expect(schedule.chip(job["id"]).get_by_test_id("job-title")).to_contain_text(XSS_NAME)
+        expect(schedule.panel_contact_name).to_have_text(XSS_NAME)
+        expect(schedule.panel_notes).to_have_text(XSS_NOTES)
+        assert signed_in.locator("script:not([src])").count() == 0
+        assert signed_in.locator("img[src=x]").count() == 0
+    assert dialogs == []
+
+
+def test_double_submit_books_once(
+    page: Page, target: Target, api: BookingApi, tz: ZoneInfo, unique: str
+) -> None:
+    """Two submits of one form (a double click, Enter pressed twice) make one request, one job."""
+    service = service_id(target, "standard")
+    booking = BookingPage(page).open(service)
+    start = booking.choose_slot(0)
+    email = f"twice-{unique}@example.com"
+    booking.fill_contact(f"Twice {unique}", email)
+    posts: list[Request] = []
+
+    def record(request: Request) -> None:
+        if request.method == "POST":
+            posts.append(request)
+
+    page.on("request", record)
+    booking.form.evaluate("form => { form.requestSubmit(); form.requestSubmit(); }")
+    expect(booking.confirmation).to_be_visible()
+    assert len(posts) == 1, f"{len(posts)} booking requests for one booking"
+    assert len(jobs_for(api, email, local_day(start, tz))) == 1
+
+
+def test_back_button_after_booking_books_nothing_more(
+    page: Page, target: Target, api: BookingApi, tz: ZoneInfo, unique: str
+) -> None:
+    service = service_id(target, "standard")
+    BookingPage(page).open(service_id(target, "consultation"))  # where the client came from
+    booking = BookingPage(page).open(service)
+    start = booking.choose_slot(0)
+    email = f"back-{unique}@example.com"
+    booking.fill_contact(f"Back {unique}", email)
+    booking.book_button.click()
+    expect(booking.confirmation).to_be_visible()
+    posts: list[Request] = []
+
+    def record(request: Request) -> None:
+        if request.method == "POST":
+            posts.append(request)
+
+    page.on("request", record)
+    page.go_back()
+    expect(booking.service_name).to_have_text(api.service(service_id(target, "consultation")).json()["name"])
+    page.go_forward()
+    expect(booking.form).to_be_visible()  # a fresh page, not a resubmission
+    expect(booking.confirmation).to_be_hidden()
+    booking.choose_day(local_day(start, tz))
+    expect(page.locator(f'[data-testid="slot"][value="{start}"]')).to_have_count(0)
+    assert posts == [], "going back and forward sent a request"
+    assert len(jobs_for(api, email, local_day(start, tz))) == 1
+
+
+def test_expired_admin_session_applies_nothing_until_sign_in(
+    signed_in: Page, target: Target, api: BookingApi, pending_job: dict[str, Any], tz: ZoneInfo
+) -> None:
+    schedule = SchedulePage(signed_in).open(
+        "day", local_day(pending_job["startTime"], tz), job=pending_job["id"]
+    )
+    expect(schedule.action("confirm")).to_be_visible()
+    # The session ends on the server while the page is open (as at expiry).
+    token = next(c["value"] for c in signed_in.context.cookies() if c["name"] == "booking_session")
+    ended = api.http.post("/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    assert ended.status_code in (200, 204), ended.text
+    schedule.act("confirm")
+    expect(LoginPage(signed_in).form).to_be_visible()
+    assert fetch_job(api, pending_job["id"])["status"] == "pending-confirmation", "applied without a session"
+
+    LoginPage(signed_in).sign_in(target.admin_email or "", target.admin_password or "")
+    schedule.open("day", local_day(pending_job["startTime"], tz), job=pending_job["id"])
+    schedule.act("confirm")
+    expect(schedule.panel).to_have_attribute("data-status", "scheduled")
+    assert fetch_job(api, pending_job["id"])["status"] == "scheduled"

@@ -1,0 +1,114 @@
+"""Teeth: each suite that guards behaviour is run against a service broken the way it guards
+against, and must fail, naming the evidence.
+
+One local stack runs every broken variant at once (the faults of reference_app/faults.py and
+the concurrency guard switched off: none of them touches what another suite's test looks at),
+and a child pytest runs the chosen tests of each suite against it, as a staging user would
+(--target-file). One stack and one browser start keep this fit for CI; a control test that
+the variants do not concern must still pass, so the failures are the faults', not the stack's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.target import local_reference_target
+from reference_app.faults import fault_env
+
+E2E_DIR = Path(__file__).resolve().parent
+ROOT = E2E_DIR.parent
+
+BROKEN_ENV = {
+    **fault_env("e2e_rule_same_day_off", "e2e_emails_not_queued", "e2e_page_overflows_phone"),
+    "BOOKING_CONCURRENCY_GUARD": "off",
+}
+# module -> tests run against the broken service
+SUITE_TESTS = {
+    "test_suite_02_double_booking.py": ["test_two_clients_racing_for_the_last_slot_get_one_booking"],
+    "test_suite_03_business_rules.py": [
+        "test_same_day_is_not_offered_and_is_refused",
+        "test_outside_working_hours_is_not_offered_and_is_refused",  # the control
+    ],
+    "test_suite_06_emails.py": ["test_instant_booking_emails_client_and_contractor"],
+    "test_suite_09_mobile.py": ["test_booking_by_tapping_on_a_phone"],
+}
+
+pytestmark = pytest.mark.e2e_teeth
+
+
+@pytest.fixture(scope="module")
+def broken_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[dict[str, Any]]]]:
+    """Each chosen test's summary entries (one per parameter) from the child run."""
+    folder = tmp_path_factory.mktemp("teeth")
+    with local_reference_target(servers=1, env=BROKEN_ENV) as target:
+        target_file = folder / "target.json"
+        target_file.write_text(json.dumps(target.to_json()), encoding="utf-8")
+        tests = [name for names in SUITE_TESTS.values() for name in names]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            *(str(E2E_DIR / module) for module in SUITE_TESTS),
+            "-k",
+            " or ".join(tests),
+            "--target-file",
+            str(target_file),
+            "--e2e-report-dir",
+            str(folder / "report"),
+            "--output",
+            str(folder / "results"),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+        ]
+        child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=280, check=False)
+    summary_file = folder / "report" / "summary.json"
+    output = f"{child.stdout[-4000:]}\n{child.stderr[-2000:]}"
+    assert summary_file.exists(), f"the suites wrote no summary:\n{output}"
+    assert child.returncode == 1, f"the suites did not fail (exit {child.returncode}):\n{output}"
+    by_test: dict[str, list[dict[str, Any]]] = {}
+    for suite in json.loads(summary_file.read_text(encoding="utf-8"))["suites"]:
+        for case in suite["cases"]:
+            by_test.setdefault(case["test"].split("::")[-1].split("[")[0], []).append(case)
+    yield by_test
+
+
+def assert_caught(results: dict[str, list[dict[str, Any]]], test: str, *evidence: str) -> None:
+    cases = results.get(test)
+    assert cases, f"{test} did not run against the broken service"
+    if all(case["outcome"] == "skipped" for case in cases):
+        # The case cannot run on this target just now (e.g. no start left in the business's
+        # day): nothing is proven either way, and the report says why.
+        pytest.skip(f"{test} was skipped against the broken service: {cases[0]['reason']}")
+    for case in cases:
+        assert case["outcome"] == "failed", f"{case['test']} passed against the broken service"
+        for part in evidence:
+            assert part in case["reason"], f"{case['test']} failed without naming {part!r}: {case['reason']}"
+
+
+@pytest.mark.suite2
+def test_suite2_catches_double_booking(broken_run: dict[str, list[dict[str, Any]]]) -> None:
+    assert_caught(broken_run, "test_two_clients_racing_for_the_last_slot_get_one_booking", "jobs stored")
+
+
+@pytest.mark.suite3
+def test_suite3_catches_a_rule_switched_off(broken_run: dict[str, list[dict[str, Any]]]) -> None:
+    assert_caught(broken_run, "test_same_day_is_not_offered_and_is_refused", "same_day_not_allowed")
+    (control,) = broken_run["test_outside_working_hours_is_not_offered_and_is_refused"]
+    assert control["outcome"] == "passed", f"the control failed too: {control}"
+
+
+@pytest.mark.suite6
+def test_suite6_catches_emails_not_queued(broken_run: dict[str, list[dict[str, Any]]]) -> None:
+    assert_caught(broken_run, "test_instant_booking_emails_client_and_contractor", "were queued")
+
+
+@pytest.mark.suite9
+def test_suite9_catches_a_page_wider_than_a_phone(broken_run: dict[str, list[dict[str, Any]]]) -> None:
+    assert_caught(broken_run, "test_booking_by_tapping_on_a_phone", "px wide on a")
