@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -98,9 +99,26 @@ class StackInfo:
                 "sesFromAddress": self.server_env.get("SES_FROM_ADDRESS", "bookings@example.com"),
             },
             "publicAppUrl": self.server_env.get("PUBLIC_APP_URL", self.base_url),
+            "metricsToken": self.server_env.get("METRICS_TOKEN"),
             "databaseSource": self.database_source,
             "tenant": {"id": self.seed.tenant_id, "timeZone": self.seed.time_zone},
         }
+
+
+def provision_local_monitoring(server_env: Mapping[str, str], log_dir: Path) -> None:
+    """The dashboard and alarms, created on the stack's moto server as production creates
+    them on AWS (`python -m reference_app provision-monitoring`)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "reference_app", "provision-monitoring"],
+        env={**os.environ, **server_env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    (log_dir / "provision-monitoring.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise RuntimeError(f"provision-monitoring failed on the local stack:\n{result.stderr}")
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -201,7 +219,8 @@ def local_stack(
         migrate(url)
         info = StackInfo(url, provided.source, seed(url))
         port = port or free_port(host)
-        server_env = {"PUBLIC_APP_URL": f"http://{host}:{port}"}
+        # /metrics needs this bearer token; the target file carries it for the harness.
+        server_env = {"PUBLIC_APP_URL": f"http://{host}:{port}", "METRICS_TOKEN": secrets.token_urlsafe(24)}
         if with_ses:
             ses = stack.enter_context(
                 local_ses(
@@ -215,6 +234,8 @@ def local_stack(
             server_env.update(ses.service_env(SENDER))
         server_env.update(env or {})
         info.server_env = server_env
+        if with_ses:
+            provision_local_monitoring(server_env, log_dir)
         # One sender process for the stack, unless the caller turned sending off; the servers
         # then only queue emails.
         separate_sender = with_ses and parse_flag(

@@ -1,0 +1,123 @@
+"""Abuse limits: failed sign-ins per email and per client address, public bookings per client
+address and service. Over a limit the answer is 429 with Retry-After, before any work (no
+argon2 hash is computed for a throttled sign-in).
+
+Counts live in PostgreSQL (abuse_counters, fixed windows), not in process memory: the service
+runs several server processes behind one port, and a per-process count would let a client
+multiply its allowance by the number of processes (and reset it with every restart). The cost
+is one small statement per failed sign-in or per booking attempt. ABUSE_LIMITS=off switches
+them off (the local stack's load runs do, all their users sharing 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from reference_app import metrics
+from reference_app.auth.service import IssuedToken, login
+from reference_app.db import Connection
+from reference_app.errors import ApiError
+from reference_app.settings import Settings
+from reference_app.sql import query
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    seconds: int
+
+    @classmethod
+    def at(cls, now: datetime, seconds: int) -> Window:
+        elapsed = (now - _EPOCH) // timedelta(seconds=seconds)
+        return cls(_EPOCH + elapsed * timedelta(seconds=seconds), seconds)
+
+    def retry_after(self, now: datetime) -> int:
+        left = (self.start + timedelta(seconds=self.seconds) - now).total_seconds()
+        return max(1, math.ceil(left))
+
+
+def too_many(window: Window, now: datetime, message: str) -> ApiError:
+    return ApiError(429, "too_many_requests", message, headers={"Retry-After": str(window.retry_after(now))})
+
+
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    return connection.client.host if connection.client else "unknown"
+
+
+def _signin_keys(email: str, address: str) -> tuple[str, str]:
+    return f"signin:email:{email.strip().lower()}", f"signin:addr:{address}"
+
+
+async def refuse_throttled_signin(conn: Connection, settings: Settings, email: str, address: str) -> None:
+    """429 when this email or this address failed too often in the current window."""
+    if not settings.abuse_limits:
+        return
+    now = settings.clock.now()
+    window = Window.at(now, settings.signin_window_seconds)
+    email_key, address_key = _signin_keys(email, address)
+    cur = await conn.execute(
+        query("abuse_hits"), {"keys": [email_key, address_key], "window_start": window.start}
+    )
+    hits = {row["key"]: row["hits"] for row in await cur.fetchall()}
+    if hits.get(email_key, 0) >= settings.signin_max_failures_per_email:
+        metrics.SIGNIN_THROTTLED.labels("email").inc()
+        raise too_many(window, now, "Too many failed sign-ins for this email; try again later.")
+    if hits.get(address_key, 0) >= settings.signin_max_failures_per_address:
+        metrics.SIGNIN_THROTTLED.labels("address").inc()
+        raise too_many(window, now, "Too many failed sign-ins from this address; try again later.")
+
+
+async def record_failed_signin(conn: Connection, settings: Settings, email: str, address: str) -> None:
+    if not settings.abuse_limits:
+        return
+    window = Window.at(settings.clock.now(), settings.signin_window_seconds)
+    for key in _signin_keys(email, address):
+        await conn.execute(query("abuse_hit"), {"key": key, "window_start": window.start})
+
+
+async def clear_signin_failures(conn: Connection, settings: Settings, email: str) -> None:
+    """A successful sign-in forgets the email's failures (not the address's)."""
+    if settings.abuse_limits:
+        await conn.execute(query("abuse_clear"), {"key": _signin_keys(email, "")[0]})
+
+
+async def public_booking_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Route guard: at most BOOKING_MAX_PER_ADDRESS booking attempts per client address and
+    service in each BOOKING_WINDOW_SECONDS."""
+    settings: Settings = connection.app.state.settings
+    if not settings.abuse_limits:
+        return
+    now = settings.clock.now()
+    window = Window.at(now, settings.booking_window_seconds)
+    key = f"book:{connection.path_params.get('service_id')}:{client_address(connection)}"
+    async with connection.app.state.pool.connection() as conn:
+        cur = await conn.execute(query("abuse_hit"), {"key": key, "window_start": window.start})
+        row = await cur.fetchone()
+    if row is not None and row["hits"] > settings.booking_max_per_address:
+        metrics.BOOKINGS_THROTTLED.inc()
+        raise too_many(window, now, "Too many bookings from this address; try again later.")
+
+
+async def throttled_login(
+    conn: Connection, settings: Settings, email: str, password: str, address: str
+) -> IssuedToken:
+    """auth.login behind the sign-in limits: the API's and the login page's one way in."""
+    await refuse_throttled_signin(conn, settings, email, address)
+    try:
+        issued = await login(
+            conn, email, password, now=settings.clock.now(), ttl_seconds=settings.token_ttl_seconds
+        )
+    except ApiError as exc:
+        if exc.code == "invalid_credentials":
+            await record_failed_signin(conn, settings, email, address)
+        raise
+    await clear_signin_failures(conn, settings, email)
+    return issued
