@@ -25,10 +25,11 @@ from reference_app import metrics
 log = logging.getLogger("reference_app.requests")
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-_TRANSITION = re.compile(r"^/jobs/\{job_id:uuid\}/(confirm|decline|start|complete|cancel)$")
-_PAGE_TRANSITION = "/schedule/jobs/{job_id:str}/{action:str}"
-BOOKING_ROUTE = "/services/{service_id:uuid}/book"
-BOOKING_PAGE_ROUTE = "/book/{service_id:str}"
+# Route templates as Litestar writes them in the scope: parameter names without their types.
+_TRANSITION = re.compile(r"^/jobs/\{job_id\}/(confirm|decline|start|complete|cancel)$")
+_PAGE_TRANSITION = "/schedule/jobs/{job_id}/{action}"
+BOOKING_ROUTE = "/services/{service_id}/book"
+BOOKING_PAGE_ROUTE = "/book/{service_id}"
 # Error bodies of refused bookings are small; a larger one is not read for its code.
 _MAX_CODE_BODY = 4096
 
