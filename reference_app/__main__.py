@@ -171,9 +171,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_provision_monitoring(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from reference_app.monitoring import provision_monitoring
 
-    changes = provision_monitoring(Settings.from_env())
+    try:
+        changes = provision_monitoring(Settings.from_env())
+    except (BotoCoreError, ClientError) as exc:
+        print(f"provision-monitoring failed: {exc}", file=sys.stderr)
+        return 2
     for change in changes:
         print(change)
     print(f"{len(changes)} change(s)" if changes else "monitoring is up to date")

@@ -59,7 +59,7 @@ class Settings:
     signin_max_failures_per_email: int = 5
     signin_max_failures_per_address: int = 20
     signin_window_seconds: int = 900
-    booking_max_per_address: int = 30
+    booking_max_per_address: int = 60
     booking_window_seconds: int = 600
 
     def has_fault(self, name: str) -> bool:

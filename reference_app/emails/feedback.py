@@ -47,8 +47,11 @@ class FeedbackWorker:
         """What became of one message: applied, ignored, unknown or malformed (all deletable)."""
         try:
             feedback = parse_feedback(body)
-        except (MalformedNotice, KeyError, TypeError) as exc:
+        except MalformedNotice as exc:
             log.warning("dropping malformed SES feedback message: %s", exc)
+            return "malformed"
+        except Exception:  # a body the parser did not foresee: dropped too, never retried forever
+            log.exception("dropping unreadable SES feedback message")
             return "malformed"
         if feedback is None:
             return "ignored"

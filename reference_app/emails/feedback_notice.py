@@ -32,7 +32,7 @@ def _object(value: Any, what: str) -> dict[str, Any]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             raise MalformedNotice(f"{what} is not JSON") from None
     if not isinstance(value, dict):
         raise MalformedNotice(f"{what} is not a JSON object")
@@ -72,8 +72,10 @@ def parse_feedback(body: str) -> Feedback | None:
     if len(body) > MAX_BODY_CHARS:
         raise MalformedNotice("message larger than SQS allows")
     outer = _object(body, "message body")
-    notice = _object(outer["Message"], "SNS Message") if outer.get("Type") == "Notification" else outer
+    notice = _object(outer.get("Message"), "SNS Message") if outer.get("Type") == "Notification" else outer
     kind = notice.get("notificationType") or notice.get("eventType")
+    if not isinstance(kind, str):
+        raise MalformedNotice("no notificationType")
     mail = notice.get("mail")
     if not isinstance(mail, dict):
         raise MalformedNotice("no mail object")

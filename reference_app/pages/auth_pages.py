@@ -31,6 +31,7 @@ def _login_form(
         "login.html",
         context={"next": next_path, "email": email, "error": error, "csrf_token": token},
         status_code=error.status if error else 200,
+        headers=error.headers if error else None,  # Retry-After on a throttled sign-in
     )
     page.set_cookie(
         LOGIN_CSRF_COOKIE,
