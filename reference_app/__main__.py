@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
 import time
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reference_app.settings import Settings
@@ -62,18 +64,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     Settings.from_env()  # fail fast on a bad setting, before workers start
-    prepare_metrics_folder()
-    uvicorn.run(
-        "reference_app.app:app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
-        access_log=args.access_log,
-        loop=args.loop,
-        http=args.http,
-    )
+    made_folder = prepare_metrics_folder()
+    try:
+        uvicorn.run(
+            "reference_app.app:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+            access_log=args.access_log,
+            loop=args.loop,
+            http=args.http,
+        )
+    finally:
+        if made_folder is not None:
+            shutil.rmtree(made_folder, ignore_errors=True)
     return 0
 
 
@@ -135,23 +141,26 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def prepare_metrics_folder() -> None:
+def prepare_metrics_folder() -> Path | None:
     """Several worker processes share their Prometheus figures through files in one folder
     (prometheus-client's multiprocess mode): a fresh one unless PROMETHEUS_MULTIPROC_DIR names
-    one, emptied of a previous run's files. Set before the workers import prometheus-client."""
+    one, emptied of a previous run's files. Set before the workers import prometheus-client.
+    Returns the folder when it made one (removed when the server stops)."""
     import tempfile
-    from pathlib import Path
 
     from reference_app.metrics import MULTIPROC_ENV
 
     folder = os.environ.get(MULTIPROC_ENV)
+    made = None
     if not folder:
         folder = tempfile.mkdtemp(prefix="booking-metrics-")
         os.environ[MULTIPROC_ENV] = folder
+        made = Path(folder)
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     for stale in path.glob("*.db"):
         stale.unlink()
+    return made
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
