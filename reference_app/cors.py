@@ -41,12 +41,15 @@ class CorsMiddleware:
     """Allowed origins get themselves back (with `Vary: Origin`); any other origin gets no
     Access-Control-Allow-Origin, and its preflight a 403. `*` only when configured so."""
 
-    def __init__(self, app: ASGIApp, allowed_origins: Iterable[str]) -> None:
+    def __init__(self, app: ASGIApp, allowed_origins: Iterable[str], *, echo_any: bool = False) -> None:
         self.app = app
         self.origins = frozenset(origin.lower() for origin in allowed_origins)
         self.allow_all = "*" in self.origins
+        self.echo_any = echo_any  # the broken variant prod_cors_any_origin (faults.py)
 
     def allowed(self, origin: str) -> bool:
+        if self.echo_any:
+            return True
         if len(origin) > MAX_ORIGIN_LENGTH:
             return False
         return self.allow_all or origin.lower() in self.origins

@@ -15,7 +15,12 @@ from collections.abc import Mapping
 ALLOW_VALUE = "break-this-service"
 
 # name -> what the variant breaks. Each caller checks `settings.has_fault(name)` at one place.
-KNOWN_FAULTS: dict[str, str] = {}
+KNOWN_FAULTS: dict[str, str] = {
+    "prod_cors_any_origin": "CORS echoes any Origin back as allowed, forged ones included (cors.py)",
+    "prod_suppression_ignored": "the sender mails addresses on the suppression list as if SES had never "
+    "reported them (emails/sender.py)",
+    "prod_signin_unthrottled": "failed sign-ins are never throttled: every attempt is hashed (abuse_limits.py)",
+}
 
 
 class FaultConfigError(ValueError):

@@ -62,6 +62,8 @@ class OutboxSender:
             if row is None:
                 return False
             reason = await suppression_reason(conn, row["tenant_id"], row["recipient"])
+            if self.settings.has_fault("prod_suppression_ignored"):
+                reason = None
             if reason is not None:  # SES reported the address: never mail it again
                 await mark_suppressed(conn, row["id"], reason)
                 return True
