@@ -19,7 +19,8 @@ KNOWN_FAULTS: dict[str, str] = {
     "prod_cors_any_origin": "CORS echoes any Origin back as allowed, forged ones included (cors.py)",
     "prod_suppression_ignored": "the sender mails addresses on the suppression list as if SES had never "
     "reported them (emails/sender.py)",
-    "prod_signin_unthrottled": "failed sign-ins are never throttled: every attempt is hashed (abuse_limits.py)",
+    "prod_signin_unthrottled": "failed sign-ins are never throttled: every attempt is hashed "
+    "(abuse_limits.py)",
 }
 
 
