@@ -219,6 +219,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
         print(f"Reference booking service is up at {info.base_url} (database: {info.database_source})")
         print(f"  API docs:  {info.base_url}/schema/swagger")
         print(f"  health:    {info.base_url}/health")
+        print(f"  metrics:   {info.base_url}/metrics (bearer token: metricsToken in the info file)")
         if info.mailbox_url:
             print(f"  mailbox:   {info.mailbox_url}/moto-api/data.json (moto SES: sent emails)")
         print(f"  admin:     {seed.admin_email} / {seed.admin_password}")

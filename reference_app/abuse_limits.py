@@ -12,6 +12,7 @@ them off (the local stack's load runs do, all their users sharing 127.0.0.1).
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from reference_app.settings import Settings
 from reference_app.sql import query
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+PRUNE_CHANCE = 0.01
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,16 @@ class Window:
     def retry_after(self, now: datetime) -> int:
         left = (self.start + timedelta(seconds=self.seconds) - now).total_seconds()
         return max(1, math.ceil(left))
+
+
+async def _hit(conn: Connection, key: str, window: Window) -> int:
+    """One more hit on key in window; now and then, drop every key's windows over a day old
+    (a key's own older windows go with each hit; keys never hit again would stay forever)."""
+    cur = await conn.execute(query("abuse_hit"), {"key": key, "window_start": window.start})
+    row = await cur.fetchone()
+    if random.random() < PRUNE_CHANCE:
+        await conn.execute(query("abuse_prune"), {"before": window.start - timedelta(days=1)})
+    return int(row["hits"]) if row else 0
 
 
 def too_many(window: Window, now: datetime, message: str) -> ApiError:
@@ -80,7 +92,7 @@ async def record_failed_signin(conn: Connection, settings: Settings, email: str,
         return
     window = Window.at(settings.clock.now(), settings.signin_window_seconds)
     for key in _signin_keys(email, address):
-        await conn.execute(query("abuse_hit"), {"key": key, "window_start": window.start})
+        await _hit(conn, key, window)
 
 
 async def clear_signin_failures(conn: Connection, settings: Settings, email: str) -> None:
@@ -99,9 +111,8 @@ async def public_booking_limit(connection: ASGIConnection[Any, Any, Any, Any], _
     window = Window.at(now, settings.booking_window_seconds)
     key = f"book:{connection.path_params.get('service_id')}:{client_address(connection)}"
     async with connection.app.state.pool.connection() as conn:
-        cur = await conn.execute(query("abuse_hit"), {"key": key, "window_start": window.start})
-        row = await cur.fetchone()
-    if row is not None and row["hits"] > settings.booking_max_per_address:
+        hits = await _hit(conn, key, window)
+    if hits > settings.booking_max_per_address:
         metrics.BOOKINGS_THROTTLED.inc()
         raise too_many(window, now, "Too many bookings from this address; try again later.")
 

@@ -108,28 +108,23 @@ class RequestTelemetry:
             return
         request_id = _request_id(scope)
         started = time.perf_counter()
-        status = 500
+        status = 500  # what a request that never started its response counts as
         body = bytearray()
-        done = False
 
         async def wrapped(message: Message) -> None:
-            nonlocal status, done
+            nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id
             elif message["type"] == "http.response.body":
                 if status == 422 and len(body) < _MAX_CODE_BODY:
                     body.extend(message.get("body", b""))
-                if not message.get("more_body", False):
-                    done = True
             await send(message)
 
         try:
             await self.app(scope, receive, wrapped)
         finally:
-            self.finish(
-                scope, request_id, status if done else 500, time.perf_counter() - started, bytes(body)
-            )
+            self.finish(scope, request_id, status, time.perf_counter() - started, bytes(body))
 
     def finish(self, scope: Scope, request_id: str, status: int, seconds: float, body: bytes) -> None:
         route = str(scope.get("path_template") or "unmatched")

@@ -303,6 +303,9 @@ SELECT key, hits FROM abuse_counters WHERE key = ANY(%(keys)s) AND window_start 
 -- name: abuse_clear
 DELETE FROM abuse_counters WHERE key = %(key)s
 
+-- name: abuse_prune
+DELETE FROM abuse_counters WHERE window_start < %(before)s
+
 -- name: feedback_tenant
 -- The tenant whose email SES reports on: by SES's message id, else by our outbox id header.
 SELECT tenant_id FROM email_outbox

@@ -14,10 +14,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import httpx
+import psycopg
 import pytest
 from argon2 import PasswordHasher
 from litestar.testing import TestClient
 
+from reference_app import abuse_limits
 from reference_app.app import create_app
 from reference_app.auth import service as auth_service
 from reference_app.clock import SettableClock
@@ -187,3 +189,19 @@ def test_processes_share_one_limit(two_worker_server: str, database_url: str) ->
                 ).status_code
             )
     assert answers == [401] * 3 + [429] * 7
+
+
+def test_expired_windows_are_pruned(
+    settings: Settings, tenant: SeedResult, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO abuse_counters (key, window_start, hits)"
+            " VALUES ('signin:addr:gone', '2001-01-01Z', 3)"
+        )
+    monkeypatch.setattr(abuse_limits, "PRUNE_CHANCE", 1.0)
+    with _client(settings) as client:
+        assert _login(client, tenant.admin_email, "wrong").status_code == 401
+    with psycopg.connect(database_url) as conn:
+        left = conn.execute("SELECT count(*) FROM abuse_counters WHERE key = 'signin:addr:gone'").fetchone()
+    assert left == (0,)
