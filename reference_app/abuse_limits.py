@@ -1,11 +1,11 @@
-"""Abuse limits: failed sign-ins per email and per client address, public bookings per client
-address and service. Over a limit the answer is 429 with Retry-After, before any work (no
+"""Abuse limits: failed sign-ins per email and per client address, public bookings made per
+client address and service. Over a limit the answer is 429 with Retry-After, before any work (no
 argon2 hash is computed for a throttled sign-in).
 
 Counts live in PostgreSQL (abuse_counters, fixed windows), not in process memory: the service
 runs several server processes behind one port, and a per-process count would let a client
 multiply its allowance by the number of processes (and reset it with every restart). The cost
-is one small statement per failed sign-in or per booking attempt. ABUSE_LIMITS=off switches
+is one small statement per failed sign-in, and two per public booking. ABUSE_LIMITS=off switches
 them off (the local stack's load runs do, all their users sharing 127.0.0.1).
 """
 
@@ -19,6 +19,7 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from reference_app import metrics
 from reference_app.auth.service import IssuedToken, login
@@ -101,20 +102,53 @@ async def clear_signin_failures(conn: Connection, settings: Settings, email: str
         await conn.execute(query("abuse_clear"), {"key": _signin_keys(email, "")[0]})
 
 
+def _booking_key(service_id: object, address: str) -> str:
+    return f"book:{service_id}:{address}"
+
+
 async def public_booking_limit(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Route guard: at most BOOKING_MAX_PER_ADDRESS booking attempts per client address and
-    service in each BOOKING_WINDOW_SECONDS."""
+    """Route guard: 429 once BOOKING_MAX_PER_ADDRESS bookings were made from this client address
+    on this service in the current BOOKING_WINDOW_SECONDS window. Bookings made count (see
+    count_bookings_made), not attempts: refused and malformed attempts fill no calendar."""
     settings: Settings = connection.app.state.settings
     if not settings.abuse_limits:
         return
     now = settings.clock.now()
     window = Window.at(now, settings.booking_window_seconds)
-    key = f"book:{connection.path_params.get('service_id')}:{client_address(connection)}"
+    key = _booking_key(connection.path_params.get("service_id"), client_address(connection))
     async with connection.app.state.pool.connection() as conn:
-        hits = await _hit(conn, key, window)
-    if hits > settings.booking_max_per_address:
+        cur = await conn.execute(query("abuse_hits"), {"keys": [key], "window_start": window.start})
+        row = await cur.fetchone()
+    if row is not None and row["hits"] >= settings.booking_max_per_address:
         metrics.BOOKINGS_THROTTLED.inc()
         raise too_many(window, now, "Too many bookings from this address; try again later.")
+
+
+def count_bookings_made(app: ASGIApp) -> ASGIApp:
+    """Route middleware of the public booking: once a booking was made (201, not an idempotent
+    replay) and its answer sent, count it for the guard above."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        made = False
+
+        async def wrapped(message: Message) -> None:
+            nonlocal made
+            if message["type"] == "http.response.start":
+                replayed = any(key.lower() == b"idempotent-replayed" for key, _ in message.get("headers", []))
+                made = message["status"] == 201 and not replayed
+            await send(message)
+
+        await app(scope, receive, wrapped)
+        settings: Settings = scope["app"].state.settings
+        if not made or not settings.abuse_limits:
+            return
+        client = scope.get("client")
+        key = _booking_key(scope.get("path_params", {}).get("service_id"), client[0] if client else "unknown")
+        window = Window.at(settings.clock.now(), settings.booking_window_seconds)
+        async with scope["app"].state.pool.connection() as conn:
+            await _hit(conn, key, window)
+
+    return middleware
 
 
 async def throttled_login(

@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Controller, Response, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from reference_app.abuse_limits import public_booking_limit
+from reference_app.abuse_limits import count_bookings_made, public_booking_limit
 from reference_app.bookings.schemas import BookRequest
 from reference_app.bookings.service import book_slot
 from reference_app.deps import AppSettings, Conn
@@ -33,6 +33,7 @@ class BookingController(Controller):
     path = "/services"
     tags = ["public"]
     guards = [public_booking_limit]
+    middleware = [count_bookings_made]
 
     @post("/{service_id:uuid}/book", status_code=201, responses=error_responses(404, 409, 413, 429))
     async def book(
