@@ -30,6 +30,8 @@ from load.run import add_run_arguments, run_locust
 from load.sql_baseline import SqlBaseline, measure_sql_baseline
 
 MONTH_LOOKUP = "GET /services/[id]/availability (31 days)"
+# All Locust users share 127.0.0.1: the service's per-address abuse limits are off for the bench.
+LOAD_STACK_ENV = {"ABUSE_LIMITS": "off"}
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def targets_table(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _measure_sql(profile: Profile, args: argparse.Namespace) -> SqlBaseline:
-    with local_reference_target(servers=profile.servers, env=profile.env) as target:
+    with local_reference_target(servers=profile.servers, env={**LOAD_STACK_ENV, **profile.env}) as target:
         assert target.database_url is not None
         return measure_sql_baseline(
             target.database_url, connections=args.sql_connections, seconds=args.sql_seconds
@@ -232,7 +234,9 @@ def cmd_bench(args: argparse.Namespace, passthrough: Sequence[str]) -> int:
                     extra = ["--think-time-ms", str(think_time_ms), *passthrough]
                     load_before = os.getloadavg()[0]
                     # A fresh stack per run: the mix must not inherit the race's calendar.
-                    with local_reference_target(servers=profile.servers, env=profile.env) as target:
+                    with local_reference_target(
+                        servers=profile.servers, env={**LOAD_STACK_ENV, **profile.env}
+                    ) as target:
                         run_locust(_run_args(scenario, args, results), target, extra)
                     summary = json.loads((results / "summary.json").read_text())
                     row = _scenario_row(profile, scenario, pace, summary, sql)

@@ -128,7 +128,9 @@ def cmd_run(
     args: argparse.Namespace, passthrough: Sequence[str], env: Mapping[str, str] | None = None
 ) -> int:
     explicit = resolve_target(base_url=args.base_url, target_file=args.target_file, env=env)
-    stack_env = parse_env_pairs(args.stack_env)
+    # Every Locust user comes from 127.0.0.1: the service's per-address abuse limits would
+    # refuse the run itself, so the local stack runs without them (--stack-env can turn them on).
+    stack_env = {"ABUSE_LIMITS": "off", **parse_env_pairs(args.stack_env)}
     with harness_target(explicit, servers=args.servers, workers=args.server_workers, env=stack_env) as target:
         code, results = run_locust(args, target, passthrough)
     return report_exit(code, results)

@@ -1,13 +1,16 @@
-"""Command line: migrate | seed [--json] | serve | send-emails | outbox | stack."""
+"""Command line: migrate [--check] | seed [--json] | serve | send-emails | outbox | audit |
+provision-monitoring | stack."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
 import time
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reference_app.settings import Settings
@@ -17,9 +20,17 @@ def _database_url() -> str:
     return Settings.from_env().database_url
 
 
-def cmd_migrate(_: argparse.Namespace) -> int:
-    from reference_app.migrations import migrate
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from reference_app.migrations import migrate, schema_state
 
+    if args.check:
+        state = schema_state(_database_url())
+        print(f"applied: {state.applied or 'none'}; latest shipped: {state.latest}")
+        if state.pending:
+            print(f"{len(state.pending)} pending migration(s): {', '.join(state.pending)}", file=sys.stderr)
+            return 1
+        print("database is up to date")
+        return 0
     applied = migrate(_database_url())
     print(f"applied {len(applied)} migration(s)" if applied else "database is up to date")
     return 0
@@ -53,17 +64,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     Settings.from_env()  # fail fast on a bad setting, before workers start
-    uvicorn.run(
-        "reference_app.app:app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
-        access_log=args.access_log,
-        loop=args.loop,
-        http=args.http,
-    )
+    made_folder = prepare_metrics_folder()
+    try:
+        uvicorn.run(
+            "reference_app.app:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+            access_log=args.access_log,
+            loop=args.loop,
+            http=args.http,
+        )
+    finally:
+        if made_folder is not None:
+            shutil.rmtree(made_folder, ignore_errors=True)
     return 0
 
 
@@ -88,7 +104,12 @@ def cmd_send_emails(args: argparse.Namespace) -> int:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
-            await sender.run(stop)
+            workers = [sender.run(stop)]
+            if settings.ses_feedback_queue_url:
+                from reference_app.emails.feedback import FeedbackWorker
+
+                workers.append(FeedbackWorker(pool, settings).run(stop))
+            await asyncio.gather(*workers)
             return 0
 
     return asyncio.run(run())
@@ -104,7 +125,8 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             r["state"]: r["count"]
             for r in conn.execute("SELECT state, count(*) FROM email_outbox GROUP BY state")
         }
-        print("  ".join(f"{state}: {counts.get(state, 0)}" for state in ("pending", "sent", "dead")))
+        states = ("pending", "sent", "dead", "suppressed")
+        print("  ".join(f"{state}: {counts.get(state, 0)}" for state in states))
         rows = conn.execute(
             "SELECT id, state, kind, recipient, attempts, next_attempt_at, last_error FROM email_outbox"
             " WHERE (%(state)s::text IS NULL OR state = %(state)s) ORDER BY id DESC LIMIT %(limit)s",
@@ -116,6 +138,60 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             f"#{row['id']:<6} {row['state']:<7} {row['kind']:<28} {row['recipient']:<32}"
             f" attempts={row['attempts']} next={row['next_attempt_at']:%Y-%m-%d %H:%M:%S}{error}"
         )
+    return 0
+
+
+def prepare_metrics_folder() -> Path | None:
+    """Several worker processes share their Prometheus figures through files in one folder
+    (prometheus-client's multiprocess mode): a fresh one unless PROMETHEUS_MULTIPROC_DIR names
+    one, emptied of a previous run's files. Set before the workers import prometheus-client.
+    Returns the folder when it made one (removed when the server stops)."""
+    import tempfile
+
+    from reference_app.metrics import MULTIPROC_ENV
+
+    folder = os.environ.get(MULTIPROC_ENV)
+    made = None
+    if not folder:
+        folder = tempfile.mkdtemp(prefix="booking-metrics-")
+        os.environ[MULTIPROC_ENV] = folder
+        made = Path(folder)
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    return made
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Count double-booking incidents in the live data; exit 1 when there is any."""
+    from reference_app.audit import audit_database
+
+    incidents = audit_database(_database_url())
+    if args.json:
+        print(json.dumps({"incidents": [i.to_json() for i in incidents]}, indent=2))
+    else:
+        for incident in incidents:
+            ids = ", ".join(str(job_id) for job_id in incident.job_ids)
+            where = f"tenant {incident.tenant_id} at {incident.at.isoformat()}"
+            print(f"{where}: capacity {incident.capacity}, jobs {ids}")
+        print(f"{len(incidents)} double-booking incident(s)")
+    return 1 if incidents else 0
+
+
+def cmd_provision_monitoring(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from reference_app.monitoring import provision_monitoring
+
+    try:
+        changes = provision_monitoring(Settings.from_env())
+    except (BotoCoreError, ClientError) as exc:
+        print(f"provision-monitoring failed: {exc}", file=sys.stderr)
+        return 2
+    for change in changes:
+        print(change)
+    print(f"{len(changes)} change(s)" if changes else "monitoring is up to date")
     return 0
 
 
@@ -143,6 +219,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
         print(f"Reference booking service is up at {info.base_url} (database: {info.database_source})")
         print(f"  API docs:  {info.base_url}/schema/swagger")
         print(f"  health:    {info.base_url}/health")
+        print(f"  metrics:   {info.base_url}/metrics (bearer token: metricsToken in the info file)")
         if info.mailbox_url:
             print(f"  mailbox:   {info.mailbox_url}/moto-api/data.json (moto SES: sent emails)")
         print(f"  admin:     {seed.admin_email} / {seed.admin_password}")
@@ -163,7 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m reference_app", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("migrate", help="apply pending migrations to DATABASE_URL").set_defaults(func=cmd_migrate)
+    migrate = sub.add_parser("migrate", help="apply pending migrations to DATABASE_URL")
+    migrate.add_argument(
+        "--check", action="store_true", help="apply nothing; exit 1 when migrations are pending"
+    )
+    migrate.set_defaults(func=cmd_migrate)
 
     seed = sub.add_parser("seed", help="create a demo tenant, admin and services")
     seed.add_argument("--json", action="store_true", help="print ids and credentials as JSON")
@@ -192,9 +273,17 @@ def build_parser() -> argparse.ArgumentParser:
     send.set_defaults(func=cmd_send_emails)
 
     outbox = sub.add_parser("outbox", help="list outbox emails by state")
-    outbox.add_argument("--state", choices=["pending", "sent", "dead"])
+    outbox.add_argument("--state", choices=["pending", "sent", "dead", "suppressed"])
     outbox.add_argument("--limit", type=int, default=50)
     outbox.set_defaults(func=cmd_outbox)
+
+    audit = sub.add_parser("audit", help="find double-bookings in the live data (exit 1 when any)")
+    audit.add_argument("--json", action="store_true")
+    audit.set_defaults(func=cmd_audit)
+
+    sub.add_parser(
+        "provision-monitoring", help="create or update the CloudWatch dashboard and alarms (idempotent)"
+    ).set_defaults(func=cmd_provision_monitoring)
 
     stack = sub.add_parser("stack", help="start PostgreSQL, migrate, seed and serve; Ctrl-C stops everything")
     stack.add_argument("--host", default="127.0.0.1")

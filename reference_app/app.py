@@ -18,12 +18,14 @@ from reference_app.auth.controllers import AuthController
 from reference_app.bookings.controllers import BookingController
 from reference_app.db import pool_lifespan, provide_connection
 from reference_app.emails.controllers import OutboxController
+from reference_app.emails.feedback import feedback_lifespan
 from reference_app.emails.lifespan import outbox_sender_lifespan
 from reference_app.errors import EXCEPTION_HANDLERS, ApiError
 from reference_app.health import health
 from reference_app.jobs.controllers import JobController
 from reference_app.openapi_strict import close_request_schemas
 from reference_app.pages import page_route_handlers, page_template_config
+from reference_app.production import production_route_handlers, wrap_production_edges
 from reference_app.services.controllers import AdminServiceController, PublicServiceController
 from reference_app.settings import Settings
 from reference_app.strict_body import check_strictly
@@ -83,12 +85,13 @@ def create_app(settings: Settings) -> Litestar:
             AdminServiceController,
             *page_route_handlers(),
             OutboxController,
+            *production_route_handlers(),
         ],
         dependencies={
             "conn": Provide(provide_connection),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
-        lifespan=[pool_lifespan(settings), outbox_sender_lifespan(settings)],
+        lifespan=[pool_lifespan(settings), outbox_sender_lifespan(settings), feedback_lifespan(settings)],
         on_startup=[freeze_startup_heap],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
@@ -107,6 +110,7 @@ def create_app(settings: Settings) -> Litestar:
         ),
     )
     close_request_schemas(app.openapi_schema)
+    wrap_production_edges(app, settings)
     return app
 
 

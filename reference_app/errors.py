@@ -28,12 +28,15 @@ class ErrorResponse(msgspec.Struct):
 class ApiError(Exception):
     """A failure the client can act on; carries its HTTP status and machine-readable code."""
 
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details
+        self.headers = headers or {}  # e.g. Retry-After on a 429
 
 
 def not_found(what: str) -> ApiError:
@@ -54,15 +57,17 @@ _GENERIC_CODES = {
 }
 
 
-def _respond(status: int, code: str, message: str, details: Any = None) -> Response[Any]:
+def _respond(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> Response[Any]:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
-    return Response({"error": body}, status_code=status, media_type="application/json")
+    return Response({"error": body}, status_code=status, media_type="application/json", headers=headers)
 
 
 def api_error_handler(_: Request[Any, Any, Any], exc: ApiError) -> Response[Any]:
-    return _respond(exc.status, exc.code, exc.message, exc.details)
+    return _respond(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
 
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:

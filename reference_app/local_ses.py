@@ -1,6 +1,7 @@
-"""A moto SES server in its own process on loopback: the local stand-in for AWS SES.
+"""A moto server in its own process on loopback: the local stand-in for AWS (SES, SNS, SQS and
+CloudWatch, all on one port; see local_aws_server for its SES mailbox simulator).
 
-The service talks to it over HTTP exactly as it would to SES; anyone can read what was sent
+The service talks to it over HTTP exactly as it would to AWS; anyone can read what was sent
 from its /moto-api/data.json (see harness/mailbox.py).
 """
 
@@ -20,6 +21,9 @@ import boto3
 import httpx
 
 LOCAL_REGION = "us-east-1"
+# SES -> SNS -> SQS: where SES's bounce and complaint notifications go, and the worker reads.
+FEEDBACK_TOPIC = "booking-ses-feedback"
+FEEDBACK_QUEUE = "booking-ses-feedback"
 # moto accepts any credentials; boto3 only needs some to sign requests.
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
@@ -29,9 +33,11 @@ class LocalSes:
     url: str
     process: subprocess.Popen[bytes]
 
-    def client(self) -> Any:
+    feedback_queue_url: str | None = None
+
+    def client(self, service: str = "ses") -> Any:
         return boto3.client(
-            "ses",
+            service,
             region_name=LOCAL_REGION,
             endpoint_url=self.url,
             aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
@@ -41,15 +47,36 @@ class LocalSes:
     def verify_sender(self, address: str) -> None:
         self.client().verify_email_identity(EmailAddress=address)
 
+    def wire_feedback(self, sender: str) -> str:
+        """As production wires it: the sender's domain publishes bounces and complaints to an
+        SNS topic, and an SQS queue subscribed to it holds them for the worker. Returns the
+        queue's URL."""
+        sns, sqs, ses = self.client("sns"), self.client("sqs"), self.client()
+        topic_arn = sns.create_topic(Name=FEEDBACK_TOPIC)["TopicArn"]
+        queue_url = sqs.create_queue(QueueName=FEEDBACK_QUEUE)["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+        domain = sender.rpartition("@")[2]
+        ses.verify_domain_identity(Domain=domain)
+        for kind in ("Bounce", "Complaint"):
+            ses.set_identity_notification_topic(Identity=domain, NotificationType=kind, SnsTopic=topic_arn)
+        self.feedback_queue_url = queue_url
+        return queue_url
+
     def service_env(self, sender: str) -> dict[str, str]:
         """Environment that points the booking service at this server."""
-        return {
+        env = {
             "SES_ENABLED": "true",
             "SES_ENDPOINT_URL": self.url,
             "SES_REGION": LOCAL_REGION,
             "SES_FROM_ADDRESS": sender,
             **FAKE_CREDENTIALS,
         }
+        if self.feedback_queue_url:
+            env["SES_FEEDBACK_QUEUE_URL"] = self.feedback_queue_url
+        return env
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -80,7 +107,7 @@ def start_local_ses(
     log = log_path.open("ab") if log_path else None
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
+            [sys.executable, "-m", "reference_app.local_aws_server", "-H", host, "-p", str(port)],
             stdout=log or subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
             env={**os.environ, **FAKE_CREDENTIALS},
@@ -110,6 +137,7 @@ def local_ses(
     ses = start_local_ses(port, log_path=log_path, niceness=niceness)
     try:
         ses.verify_sender(sender)
+        ses.wire_feedback(sender)
         yield ses
     finally:
         ses.stop()

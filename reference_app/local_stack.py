@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -29,6 +30,11 @@ SENDER = "bookings@demo.example.com"
 # The email sender and the SES stand-in run at a lower CPU priority: mail is background work
 # (the outbox absorbs a delay), and SES's CPU would not be ours in production.
 BACKGROUND_NICENESS = 10
+# Every client of a local server is 127.0.0.1, so the per-address abuse limits would count the
+# harness's users (and the tests) as one client: local servers raise them out of reach. The
+# per-email sign-in limit stays, so throttling is still there to see; load runs switch all
+# limits off (ABUSE_LIMITS=off); an `env` given to the stack or server overrides these.
+LOOPBACK_LIMITS = {"SIGNIN_MAX_FAILURES_PER_ADDRESS": "1000000", "BOOKING_MAX_PER_ADDRESS": "1000000"}
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -98,9 +104,26 @@ class StackInfo:
                 "sesFromAddress": self.server_env.get("SES_FROM_ADDRESS", "bookings@example.com"),
             },
             "publicAppUrl": self.server_env.get("PUBLIC_APP_URL", self.base_url),
+            "metricsToken": self.server_env.get("METRICS_TOKEN"),
             "databaseSource": self.database_source,
             "tenant": {"id": self.seed.tenant_id, "timeZone": self.seed.time_zone},
         }
+
+
+def provision_local_monitoring(server_env: Mapping[str, str], log_dir: Path) -> None:
+    """The dashboard and alarms, created on the stack's moto server as production creates
+    them on AWS (`python -m reference_app provision-monitoring`)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "reference_app", "provision-monitoring"],
+        env={**os.environ, **server_env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    (log_dir / "provision-monitoring.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        raise RuntimeError(f"provision-monitoring failed on the local stack:\n{result.stderr}")
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -160,7 +183,7 @@ def start_server(
 ) -> ServerProcess:
     port = port or free_port(host)
     log_path = log_dir / f"server-{port}.log"
-    child_env = {**os.environ, **(env or {}), "DATABASE_URL": database_url}
+    child_env = {**os.environ, **LOOPBACK_LIMITS, **(env or {}), "DATABASE_URL": database_url}
     process = _spawn(
         ["serve", "--host", host, "--port", str(port), "--workers", str(workers)], child_env, log_path
     )
@@ -201,7 +224,8 @@ def local_stack(
         migrate(url)
         info = StackInfo(url, provided.source, seed(url))
         port = port or free_port(host)
-        server_env = {"PUBLIC_APP_URL": f"http://{host}:{port}"}
+        # /metrics needs this bearer token; the target file carries it for the harness.
+        server_env = {"PUBLIC_APP_URL": f"http://{host}:{port}", "METRICS_TOKEN": secrets.token_urlsafe(24)}
         if with_ses:
             ses = stack.enter_context(
                 local_ses(
@@ -215,6 +239,8 @@ def local_stack(
             server_env.update(ses.service_env(SENDER))
         server_env.update(env or {})
         info.server_env = server_env
+        if with_ses:
+            provision_local_monitoring(server_env, log_dir)
         # One sender process for the stack, unless the caller turned sending off; the servers
         # then only queue emails.
         separate_sender = with_ses and parse_flag(

@@ -13,6 +13,7 @@ _DESCRIPTIONS = {
     409: "Conflict: slot full, overlapping jobs, or a transition the lifecycle forbids",
     413: "Request body too large",
     422: "Validation failed or a booking rule rejected the request",
+    429: "Too many attempts from this client or for this account; see Retry-After",
 }
 
 

@@ -6,6 +6,8 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
 
 from reference_app.clock import Clock, SystemClock
 from reference_app.faults import parse_faults
@@ -47,6 +49,18 @@ class Settings:
     clock: Clock = field(default_factory=SystemClock)
     # Deliberately broken variants (reference_app/faults.py): empty unless explicitly allowed.
     faults: frozenset[str] = frozenset()
+    # Production features: CORS, version, SES feedback, metrics, abuse limits.
+    cors_allowed_origins: tuple[str, ...] | None = None  # None: the origin of public_app_url
+    app_version: str | None = None
+    aws_endpoint_url: str | None = None  # None: ses_endpoint_url (moto locally), else real AWS
+    ses_feedback_queue_url: str | None = None
+    metrics_token: str | None = None  # None: /metrics answers loopback clients only
+    abuse_limits: bool = True
+    signin_max_failures_per_email: int = 5
+    signin_max_failures_per_address: int = 20
+    signin_window_seconds: int = 900
+    booking_max_per_address: int = 60
+    booking_window_seconds: int = 600
 
     def has_fault(self, name: str) -> bool:
         return name in self.faults
@@ -79,7 +93,81 @@ class Settings:
             ),
             email_retry_max_seconds=float(env.get("EMAIL_RETRY_MAX_SECONDS", base.email_retry_max_seconds)),
             faults=parse_faults(env),
+            **production_settings(env),
         )
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        if self.cors_allowed_origins is not None:
+            return self.cors_allowed_origins
+        return (origin_of(self.public_app_url),)
+
+    @property
+    def aws_endpoint(self) -> str | None:
+        return self.aws_endpoint_url or self.ses_endpoint_url
 
     def configure_logging(self) -> None:
         logging.basicConfig(level=self.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL, the form browsers send in Origin."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        raise ValueError(f"not an absolute URL: {url!r}")
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _origins(raw: str | None) -> tuple[str, ...] | None:
+    """CORS_ALLOWED_ORIGINS: comma-separated origins (scheme://host[:port]) or `*`; unset or
+    empty means the origin of PUBLIC_APP_URL."""
+    if raw is None or not raw.strip():
+        return None
+    origins = []
+    for part in raw.split(","):
+        origin = part.strip().rstrip("/").lower()
+        if not origin:
+            continue
+        if origin != "*":
+            try:
+                valid = origin_of(origin) == origin
+            except ValueError:
+                valid = False
+            if not valid:
+                raise ValueError(
+                    f"CORS_ALLOWED_ORIGINS holds {part.strip()!r}, not an origin like https://host[:port]"
+                )
+        origins.append(origin)
+    return tuple(origins)
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = int(env.get(name, default))
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def production_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The settings of the production features, as keyword arguments of Settings."""
+    origins = env.get("CORS_ALLOWED_ORIGINS")
+    base = Settings()
+    return {
+        "cors_allowed_origins": _origins(origins),
+        "app_version": env.get("APP_VERSION") or None,
+        "aws_endpoint_url": env.get("AWS_ENDPOINT_URL") or None,
+        "ses_feedback_queue_url": env.get("SES_FEEDBACK_QUEUE_URL") or None,
+        "metrics_token": env.get("METRICS_TOKEN") or None,
+        "abuse_limits": parse_flag(env.get("ABUSE_LIMITS", "on"), "ABUSE_LIMITS"),
+        "signin_max_failures_per_email": _positive_int(
+            env, "SIGNIN_MAX_FAILURES_PER_EMAIL", base.signin_max_failures_per_email
+        ),
+        "signin_max_failures_per_address": _positive_int(
+            env, "SIGNIN_MAX_FAILURES_PER_ADDRESS", base.signin_max_failures_per_address
+        ),
+        "signin_window_seconds": _positive_int(env, "SIGNIN_WINDOW_SECONDS", base.signin_window_seconds),
+        "booking_max_per_address": _positive_int(
+            env, "BOOKING_MAX_PER_ADDRESS", base.booking_max_per_address
+        ),
+        "booking_window_seconds": _positive_int(env, "BOOKING_WINDOW_SECONDS", base.booking_window_seconds),
+    }

@@ -6,6 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.params import JSONBody
 
+from reference_app.abuse_limits import client_address, throttled_login
 from reference_app.auth import service as auth
 from reference_app.auth.deps import bearer_token, provide_principal
 from reference_app.auth.schemas import AdminOut, LoginRequest, LoginResponse
@@ -27,15 +28,11 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @post("/login", status_code=200, responses=error_responses(401, 413))
-    async def login(self, conn: Conn, settings: AppSettings, data: JSONBody[LoginRequest]) -> LoginResponse:
-        issued = await auth.login(
-            conn,
-            data.email,
-            data.password,
-            now=settings.clock.now(),
-            ttl_seconds=settings.token_ttl_seconds,
-        )
+    @post("/login", status_code=200, responses=error_responses(401, 413, 429))
+    async def login(
+        self, request: Request, conn: Conn, settings: AppSettings, data: JSONBody[LoginRequest]
+    ) -> LoginResponse:
+        issued = await throttled_login(conn, settings, data.email, data.password, client_address(request))
         return LoginResponse(
             token=issued.token,
             token_type="Bearer",

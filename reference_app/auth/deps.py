@@ -8,6 +8,7 @@ from litestar.di import NamedDependency
 from reference_app.auth.service import Principal, principal_for_token
 from reference_app.db import Connection
 from reference_app.errors import ApiError
+from reference_app.request_telemetry import note_tenant
 from reference_app.settings import Settings
 from reference_app.strict_body import raise_held_body_error
 
@@ -30,4 +31,5 @@ async def provide_principal(
     if principal is None:
         raise ApiError(401, "unauthorized", "The token is invalid or has expired.")
     raise_held_body_error(request)
+    note_tenant(request.scope, principal.tenant_id)
     return principal

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Controller, Response, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
+from reference_app.abuse_limits import count_bookings_made, public_booking_limit
 from reference_app.bookings.schemas import BookRequest
 from reference_app.bookings.service import book_slot
 from reference_app.capacity import guard_mode
@@ -34,8 +35,10 @@ IdempotencyKey = Annotated[
 class BookingController(Controller):
     path = "/services"
     tags = ["public"]
+    guards = [public_booking_limit]
+    middleware = [count_bookings_made]
 
-    @post("/{service_id:uuid}/book", status_code=201, responses=error_responses(404, 409, 413))
+    @post("/{service_id:uuid}/book", status_code=201, responses=error_responses(404, 409, 413, 429))
     async def book(
         self,
         conn: Conn,

@@ -16,7 +16,7 @@ from reference_app.deps import Admin, Conn
 from reference_app.openapi_responses import error_responses
 from reference_app.sql import query
 
-OutboxState = Literal["pending", "sent", "dead"]
+OutboxState = Literal["pending", "sent", "dead", "suppressed"]
 
 
 class OutboxEmail(msgspec.Struct, rename="camel"):

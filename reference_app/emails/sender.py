@@ -1,7 +1,8 @@
 """The outbox sender: claims due rows one at a time (FOR UPDATE SKIP LOCKED, so several senders
 never hold the same row), sends each through the transport, records the provider's message id,
 and on failure retries with exponential backoff until the row is declared dead. No row is ever
-dropped: every one ends as 'sent' or 'dead', and 'dead' rows stay listed for an operator.
+dropped: every one ends as 'sent' or 'dead' (or 'suppressed', when SES reported its address as
+bounced or complaining), and 'dead' rows stay listed for an operator.
 
 Delivery is at-least-once: a sender that crashes after the provider accepted a message but
 before its commit leaves the row pending, and it is sent again.
@@ -18,6 +19,7 @@ from psycopg_pool import AsyncConnectionPool
 from reference_app.db import Connection
 from reference_app.emails.mime import build_message
 from reference_app.emails.render import render
+from reference_app.emails.suppression import mark_suppressed, suppression_reason
 from reference_app.emails.transport import EmailTransport
 from reference_app.settings import Settings
 from reference_app.sql import query
@@ -59,6 +61,12 @@ class OutboxSender:
             row = await cur.fetchone()
             if row is None:
                 return False
+            reason = await suppression_reason(conn, row["tenant_id"], row["recipient"])
+            if self.settings.has_fault("prod_suppression_ignored"):
+                reason = None
+            if reason is not None:  # SES reported the address: never mail it again
+                await mark_suppressed(conn, row["id"], reason)
+                return True
             try:
                 rendered = render(
                     row["kind"],

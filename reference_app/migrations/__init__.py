@@ -66,3 +66,38 @@ def migrate(database_url: str) -> list[Migration]:
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK_KEY,))
     return applied_now
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Which migrations a database has applied, against the ones this code ships."""
+
+    applied: str | None
+    latest: str
+    pending: list[str]
+
+
+def _label(migration: Migration) -> str:
+    return f"{migration.version:04d}_{migration.name}"
+
+
+def schema_state_from(applied: dict[int, str]) -> SchemaState:
+    shipped = available_migrations()
+    latest_applied = max(applied) if applied else None
+    return SchemaState(
+        applied=f"{latest_applied:04d}_{applied[latest_applied]}" if latest_applied is not None else None,
+        latest=_label(shipped[-1]),
+        pending=[_label(m) for m in shipped if m.version not in applied],
+    )
+
+
+def schema_state(database_url: str) -> SchemaState:
+    """Read-only: never creates schema_migrations (a database without it has applied nothing)."""
+    with psycopg.connect(database_url) as conn:
+        exists = conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()
+        rows = (
+            conn.execute("SELECT version, name FROM schema_migrations").fetchall()
+            if exists and exists[0]
+            else []
+        )
+    return schema_state_from({version: name for version, name in rows})

@@ -9,6 +9,7 @@ from litestar.di import Provide
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Response, Template
 
+from reference_app.abuse_limits import client_address, throttled_login
 from reference_app.auth import service as auth
 from reference_app.deps import AppSettings, Conn
 from reference_app.errors import ApiError
@@ -30,6 +31,7 @@ def _login_form(
         "login.html",
         context={"next": next_path, "email": email, "error": error, "csrf_token": token},
         status_code=error.status if error else 200,
+        headers=error.headers if error else None,  # Retry-After on a throttled sign-in
     )
     page.set_cookie(
         LOGIN_CSRF_COOKIE,
@@ -70,9 +72,7 @@ class AuthPageController(Controller):
                 error=ApiError(422, "missing_fields", "Enter email and password."),
             )
         try:
-            issued = await auth.login(
-                conn, email, password, now=settings.clock.now(), ttl_seconds=settings.token_ttl_seconds
-            )
+            issued = await throttled_login(conn, settings, email, password, client_address(request))
         except ApiError as exc:
             return _login_form(request, next_path, email=email, error=exc)
         response = Redirect(next_path, status_code=303)

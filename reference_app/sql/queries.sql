@@ -3,6 +3,9 @@
 -- name: health
 SELECT 1 AS ok
 
+-- name: applied_migrations
+SELECT version, name FROM schema_migrations
+
 -- name: lock_slot_buckets
 -- Slot capacity is serialised per tenant and hour bucket: two overlapping intervals always
 -- share a bucket. generate_series yields buckets ascending, so locks are taken in one order.
@@ -272,3 +275,61 @@ LIMIT %(limit)s
 
 -- name: outbox_counts
 SELECT state, count(*) AS count FROM email_outbox GROUP BY state
+
+-- name: active_jobs_for_audit
+-- Every active job with its capacity (its service's maxBookingsPerSlot, 1 without a service).
+SELECT j.id, j.tenant_id, j.start_time, j.end_time,
+       COALESCE((s.booking_settings->>'maxBookingsPerSlot')::int, 1) AS capacity
+FROM jobs j
+LEFT JOIN services s ON s.id = j.service_id
+WHERE j.status IN ('scheduled', 'in-progress', 'pending-confirmation')
+  AND (%(ending_after)s::timestamptz IS NULL OR j.end_time > %(ending_after)s)
+
+-- name: suppression_counts
+SELECT reason, count(*) AS count FROM email_suppressions GROUP BY reason
+
+-- name: abuse_hit
+-- One more hit on a key in the current fixed window; older windows of the key are dropped.
+WITH dropped AS (
+    DELETE FROM abuse_counters WHERE key = %(key)s AND window_start < %(window_start)s
+)
+INSERT INTO abuse_counters (key, window_start, hits) VALUES (%(key)s, %(window_start)s, 1)
+ON CONFLICT (key, window_start) DO UPDATE SET hits = abuse_counters.hits + 1
+RETURNING hits
+
+-- name: abuse_hits
+SELECT key, hits FROM abuse_counters WHERE key = ANY(%(keys)s) AND window_start = %(window_start)s
+
+-- name: abuse_clear
+DELETE FROM abuse_counters WHERE key = %(key)s
+
+-- name: abuse_prune
+DELETE FROM abuse_counters WHERE window_start < %(before)s
+
+-- name: feedback_tenant
+-- The tenant whose email SES reports on: by SES's message id, else by our outbox id header.
+SELECT tenant_id FROM email_outbox
+WHERE (%(message_id)s::text IS NOT NULL AND ses_message_id = %(message_id)s)
+   OR (%(outbox_id)s::bigint IS NOT NULL AND id = %(outbox_id)s)
+ORDER BY (ses_message_id = %(message_id)s) DESC NULLS LAST
+LIMIT 1
+
+-- name: insert_suppression
+INSERT INTO email_suppressions (tenant_id, email, reason, detail, feedback_id)
+VALUES (%(tenant_id)s, %(email)s, %(reason)s, %(detail)s, %(feedback_id)s)
+ON CONFLICT (tenant_id, email) DO NOTHING
+
+-- name: is_suppressed
+SELECT reason FROM email_suppressions WHERE tenant_id = %(tenant_id)s AND email = lower(%(email)s)
+
+-- name: mark_email_suppressed
+UPDATE email_outbox
+SET state = 'suppressed', last_error = %(reason)s
+WHERE id = %(id)s
+
+-- name: suppressions_of_tenant
+SELECT email, reason, detail, feedback_id, created_at FROM email_suppressions
+WHERE tenant_id = %(tenant_id)s ORDER BY created_at DESC, email
+
+-- name: delete_suppression
+DELETE FROM email_suppressions WHERE tenant_id = %(tenant_id)s AND email = lower(%(email)s)

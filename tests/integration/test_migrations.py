@@ -30,6 +30,8 @@ EXPECTED_COLUMNS = {
         "id", "tenant_id", "job_id", "kind", "recipient", "payload", "state", "attempts",
         "next_attempt_at", "last_error", "ses_message_id", "created_at", "sent_at",
     },
+    "email_suppressions": {"tenant_id", "email", "reason", "detail", "feedback_id", "created_at"},
+    "abuse_counters": {"key", "window_start", "hits"},
 }  # fmt: skip
 
 
