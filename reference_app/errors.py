@@ -54,11 +54,13 @@ _GENERIC_CODES = {
 }
 
 
-def _respond(status: int, code: str, message: str, details: Any = None) -> Response[Any]:
+def _respond(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> Response[Any]:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
-    return Response({"error": body}, status_code=status, media_type="application/json")
+    return Response({"error": body}, status_code=status, media_type="application/json", headers=headers)
 
 
 def api_error_handler(_: Request[Any, Any, Any], exc: ApiError) -> Response[Any]:
@@ -77,7 +79,9 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     code = _GENERIC_CODES.get(exc.status_code, "http_error")
     if exc.status_code >= 500:
         log.error("server error: %s", exc.detail)
-    return _respond(exc.status_code, code, exc.detail or code.replace("_", " "), exc.extra or None)
+    # The router's 405 carries `Allow` (RFC 9110 requires it); other errors' headers pass on too.
+    headers = dict(exc.headers) if exc.headers else None
+    return _respond(exc.status_code, code, exc.detail or code.replace("_", " "), exc.extra or None, headers)
 
 
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -11,6 +11,8 @@ import msgspec
 from litestar.openapi.spec import OpenAPI, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 
+from reference_app.openapi_links import link_created_resources
+from reference_app.openapi_rules import declare_rule_codes, require_end_or_service
 from reference_app.scheduling.booking_settings import WEEKDAYS
 
 
@@ -31,3 +33,11 @@ def close_request_schemas(openapi: OpenAPI) -> None:
     hours = (settings.properties or {}).get("workingHours") if isinstance(settings, Schema) else None
     if isinstance(hours, Schema):
         hours.property_names = Schema(type=OpenAPIType.STRING, enum=list(WEEKDAYS))
+
+
+def state_server_rules(openapi: OpenAPI) -> None:
+    """Everything the served schema says beyond what Litestar derives from the handlers."""
+    close_request_schemas(openapi)
+    require_end_or_service(openapi)
+    declare_rule_codes(openapi)
+    link_created_resources(openapi)

@@ -21,9 +21,11 @@ from reference_app.services.schemas import (
     ServiceList,
     UpdateService,
 )
+from reference_app.wire_types import FULL_DATE_PATTERN
 
 DayParam = Annotated[
-    str, Parameter(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD, tenant's zone")
+    str,
+    Parameter(pattern=FULL_DATE_PATTERN, description="YYYY-MM-DD (1971-2199), tenant's zone", examples=None),
 ]
 
 
