@@ -15,7 +15,12 @@ from collections.abc import Mapping
 ALLOW_VALUE = "break-this-service"
 
 # name -> what the variant breaks. Each caller checks `settings.has_fault(name)` at one place.
-KNOWN_FAULTS: dict[str, str] = {}
+KNOWN_FAULTS: dict[str, str] = {
+    "schema_drift_duration_cap": (
+        "POST /admin/services refuses durationMinutes over 720 as invalid while the served schema "
+        "still offers up to 1440: the server drifted from its schema"
+    ),
+}
 
 
 class FaultConfigError(ValueError):

@@ -25,7 +25,7 @@ _TIMES = ("naive_datetime", "time_out_of_range")
 RULE_CODES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/services/{service_id}/availability"): _DAY_RANGE,
     ("GET", "/jobs"): (*_DAY_RANGE, "invalid_status"),
-    ("POST", "/services/{service_id}/book"): (*_TIMES, *RULE_MESSAGES),
+    ("POST", "/services/{service_id}/book"): (*_TIMES, *RULE_MESSAGES, "idempotency_key_reused"),
     ("POST", "/jobs"): (*_TIMES, "invalid_interval", "end_time_required"),
     ("PATCH", "/jobs/{job_id}"): (*_TIMES, "invalid_interval"),
     ("POST", "/admin/services"): (WORKING_HOURS_RULE,),

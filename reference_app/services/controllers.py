@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 
 from reference_app.auth.deps import provide_principal
 from reference_app.deps import Admin, AppSettings, Conn
+from reference_app.errors import ApiError
 from reference_app.openapi_responses import error_responses
 from reference_app.services import service as services
 from reference_app.services.schemas import (
@@ -22,6 +23,10 @@ from reference_app.services.schemas import (
     UpdateService,
 )
 from reference_app.wire_types import FULL_DATE_PATTERN
+
+# The schema-drift variant (reference_app/faults.py): a cap the schema does not state.
+DURATION_DRIFT = "schema_drift_duration_cap"
+DRIFTED_DURATION_CAP = 720
 
 DayParam = Annotated[
     str,
@@ -66,7 +71,11 @@ class AdminServiceController(Controller):
         return ServiceList(services=await services.list_services(conn, principal.tenant_id))
 
     @post("/", responses=error_responses(401, 413))
-    async def create(self, conn: Conn, principal: Admin, data: JSONBody[CreateService]) -> ServiceEnvelope:
+    async def create(
+        self, conn: Conn, settings: AppSettings, principal: Admin, data: JSONBody[CreateService]
+    ) -> ServiceEnvelope:
+        if settings.has_fault(DURATION_DRIFT) and data.duration_minutes > DRIFTED_DURATION_CAP:
+            raise ApiError(422, "validation_error", "durationMinutes is too long.")
         created = await services.create_service(conn, principal.tenant_id, data)
         return ServiceEnvelope(service=created)
 
