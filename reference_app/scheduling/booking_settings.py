@@ -69,10 +69,13 @@ def _default_hours() -> dict[Weekday, list[WorkingInterval]]:
     return {day: [WorkingInterval("09:00", "17:00")] for day in WEEKDAYS[:5]}
 
 
+MAX_INTERVALS_PER_DAY = 8
+
+
 class BookingSettings(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    working_hours: dict[Weekday, Annotated[list[WorkingInterval], msgspec.Meta(max_length=8)]] = (
-        msgspec.field(default_factory=_default_hours)
-    )
+    working_hours: dict[
+        Weekday, Annotated[list[WorkingInterval], msgspec.Meta(max_length=MAX_INTERVALS_PER_DAY)]
+    ] = msgspec.field(default_factory=_default_hours)
     slot_interval_minutes: Annotated[int, msgspec.Meta(ge=5, le=1440)] = 30
     same_day_booking: bool = True
     advance_booking_days: Annotated[int, msgspec.Meta(ge=0, le=730)] = 60

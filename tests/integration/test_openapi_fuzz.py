@@ -23,7 +23,9 @@ Logging out with the shared token would turn every later admin request into a 40
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,7 +37,7 @@ import httpx
 import hypothesis
 import pytest
 import schemathesis
-from hypothesis import strategies as st
+from schemathesis.generation.meta import TestPhase
 
 from reference_app.faults import fault_env
 from reference_app.local_stack import ServerProcess, start_server
@@ -178,50 +180,50 @@ def _prepare_known_data(base_url: str, tenant: SeedResult, token: str) -> KnownD
     )
 
 
-def _register_hooks(schema: schemathesis.BaseSchema, known: KnownData) -> None:
-    """Each hook keeps the generated value as one option and adds known-good ones beside it."""
-
-    @schema.hook
-    def flatmap_path_parameters(
-        context: schemathesis.HookContext, path_parameters: dict[str, Any] | None
-    ) -> st.SearchStrategy[dict[str, Any] | None]:
-        if not path_parameters:
-            return st.just(path_parameters)
-        assert context.operation is not None
-        deleting = context.operation.method.upper() == "DELETE"
+def _known_choices(case: schemathesis.Case, known: KnownData) -> list[list[tuple[str, Any]]]:
+    """Per part of the request, changes that get it past 404 and 422: real ids, accepted date
+    ranges, offered slots, valid job times, the admin's credentials."""
+    choices: list[list[tuple[str, Any]]] = []
+    path, body = case.operation.path, case.body
+    if case.path_parameters:
+        deleting = case.method.upper() == "DELETE"
         pools = {
             "service_id": known.disposable_service_ids if deleting else known.service_ids,
             "job_id": known.job_ids,
         }
-        options = [path_parameters]
         for name, values in pools.items():
-            if name in path_parameters:
-                options += [{**path_parameters, name: value} for value in values]
-        return st.sampled_from(options)
-
-    @schema.hook
-    def flatmap_query(
-        context: schemathesis.HookContext, query: dict[str, Any] | None
-    ) -> st.SearchStrategy[dict[str, Any] | None]:
-        if not isinstance(query, dict) or "start" not in query:
-            return st.just(query)
-        options = [{**query, "start": first, "end": last} for first, last in known.day_ranges]
-        return st.sampled_from([query, *options])
-
-    @schema.hook
-    def flatmap_body(context: schemathesis.HookContext, body: Json) -> st.SearchStrategy[Json]:
-        assert context.operation is not None
-        if not isinstance(body, dict):
-            return st.just(body)
-        path = context.operation.path
-        options: list[Json] = [body]
+            if name in case.path_parameters:
+                choices.append([("path_parameters", {**case.path_parameters, name: v}) for v in values])
+    if isinstance(case.query, dict) and "start" in case.query:
+        choices.append([("query", {**case.query, "start": a, "end": b}) for a, b in known.day_ranges])
+    if isinstance(body, dict):
         if path == "/auth/login":
-            options.append(known.credentials)
+            choices.append([("body", known.credentials)])
         elif path.endswith("/book") and "startTime" in body:
-            options += [{**body, "startTime": slot} for slot in known.slots]
+            choices.append([("body", {**body, "startTime": slot}) for slot in known.slots])
         elif path.startswith("/jobs") and "startTime" in body:
-            options += [{**body, "startTime": first, "endTime": last} for first, last in known.job_times]
-        return st.sampled_from(options)
+            choices.append([("body", {**body, "startTime": a, "endTime": b}) for a, b in known.job_times])
+    return choices
+
+
+def _register_hooks(schema: schemathesis.BaseSchema, known: KnownData) -> None:
+    """In valid generated cases of the fuzzing phase, each part of the request takes one of its
+    known-good values or keeps the generated one, chosen by a generator seeded with the case's
+    turn (so runs repeat). Invalid cases and the coverage phase's boundary values are left
+    alone: replacing their values would send valid data labelled invalid."""
+    turn = itertools.count()
+
+    @schema.hook
+    def map_case(context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
+        meta = case.meta
+        if meta is None or meta.phase.name != TestPhase.FUZZING or not meta.generation.mode.is_positive:
+            return case
+        chooser = random.Random(next(turn))
+        for options in _known_choices(case, known):
+            picked = chooser.choice([None, *options])
+            if picked is not None:
+                setattr(case, *picked)
+        return case
 
 
 @pytest.fixture(scope="module")
