@@ -16,6 +16,7 @@ from litestar.openapi.spec.enums import OpenAPIType
 
 from reference_app.scheduling.booking_settings import WORKING_HOURS_RULE
 from reference_app.scheduling.rules import RULE_MESSAGES
+from reference_app.wire_types import DAY_SHAPE, FULL_DATE_PATTERN
 
 SCHEMA_CODE = "validation_error"
 _DAY_RANGE = ("invalid_date", "invalid_range", "range_too_large", "time_out_of_range")
@@ -56,6 +57,19 @@ def declare_rule_codes(openapi: OpenAPI) -> None:
             description=f"{description}. Codes: {SCHEMA_CODE} (the schema's own rules), {', '.join(codes)}",
             content={"application/json": OpenAPIMediaType(schema=schema)},
         )
+
+
+def state_full_dates(openapi: OpenAPI) -> None:
+    """A day parameter's pattern becomes the full date: only dates that exist, in the years the
+    service handles. (The route checks the shape; a date that does not exist is its 422
+    `invalid_date`, a year outside them `time_out_of_range`.)"""
+    for item in (openapi.paths or {}).values():
+        for method in ("get", "put", "post", "delete", "patch"):
+            operation = getattr(item, method, None)
+            for parameter in (operation.parameters or []) if isinstance(operation, Operation) else []:
+                schema = getattr(parameter, "schema", None)
+                if isinstance(schema, Schema) and schema.pattern == DAY_SHAPE:
+                    schema.pattern = FULL_DATE_PATTERN
 
 
 def require_end_or_service(openapi: OpenAPI) -> None:

@@ -12,7 +12,7 @@ from litestar.openapi.spec import OpenAPI, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 
 from reference_app.openapi_links import link_created_resources
-from reference_app.openapi_rules import declare_rule_codes, require_end_or_service
+from reference_app.openapi_rules import declare_rule_codes, require_end_or_service, state_full_dates
 from reference_app.scheduling.booking_settings import MAX_INTERVALS_PER_DAY, WEEKDAYS
 
 
@@ -42,5 +42,6 @@ def state_server_rules(openapi: OpenAPI) -> None:
     """Everything the served schema says beyond what Litestar derives from the handlers."""
     close_request_schemas(openapi)
     require_end_or_service(openapi)
+    state_full_dates(openapi)
     declare_rule_codes(openapi)
     link_created_resources(openapi)

@@ -36,6 +36,7 @@ Phone = Annotated[str, msgspec.Meta(min_length=3, max_length=40, pattern=r"^[0-9
 Notes = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^[^\x00]*$")]
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=_VISIBLE)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+DAY_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # A calendar date the service handles (years 1971-2199), written out so that a schema-valid
 # date always exists: months of 31, 30 and 28 days, and 29 February in leap years only.
 _YEAR = r"(197[1-9]|19[89][0-9]|2[01][0-9]{2})"

@@ -22,16 +22,15 @@ from reference_app.services.schemas import (
     ServiceList,
     UpdateService,
 )
-from reference_app.wire_types import FULL_DATE_PATTERN
+from reference_app.wire_types import DAY_SHAPE
 
 # The schema-drift variant (reference_app/faults.py): a cap the schema does not state.
 DURATION_DRIFT = "schema_drift_duration_cap"
 DRIFTED_DURATION_CAP = 720
 
-DayParam = Annotated[
-    str,
-    Parameter(pattern=FULL_DATE_PATTERN, description="YYYY-MM-DD (1971-2199), tenant's zone", examples=None),
-]
+# The served schema states the full date (openapi_rules.state_full_dates); the route checks the
+# shape and answers a date that does not exist with its own code, invalid_date.
+DayParam = Annotated[str, Parameter(pattern=DAY_SHAPE, description="YYYY-MM-DD (1971-2199), tenant's zone")]
 
 
 class PublicServiceController(Controller):
