@@ -14,6 +14,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from reference_app import __version__
+from reference_app.allowed_methods import AllowHeaderOnOptions
 from reference_app.auth.controllers import AuthController
 from reference_app.bookings.controllers import BookingController
 from reference_app.db import pool_lifespan, provide_connection
@@ -23,7 +24,7 @@ from reference_app.emails.lifespan import outbox_sender_lifespan
 from reference_app.errors import EXCEPTION_HANDLERS, ApiError
 from reference_app.health import health
 from reference_app.jobs.controllers import JobController
-from reference_app.openapi_strict import close_request_schemas
+from reference_app.openapi_strict import state_server_rules
 from reference_app.pages import page_route_handlers, page_template_config
 from reference_app.production import production_route_handlers, wrap_production_edges
 from reference_app.services.controllers import AdminServiceController, PublicServiceController
@@ -46,8 +47,7 @@ class JsonBodyRequest(Request[Any, Any, Any]):
             value = await super().json()
         except (SerializationException, UnicodeDecodeError, RecursionError):
             raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from None
-        check_strictly(self, value)
-        return value
+        return check_strictly(self, value)
 
 
 def freeze_startup_heap() -> None:
@@ -93,6 +93,7 @@ def create_app(settings: Settings) -> Litestar:
         },
         lifespan=[pool_lifespan(settings), outbox_sender_lifespan(settings), feedback_lifespan(settings)],
         on_startup=[freeze_startup_heap],
+        before_send=[AllowHeaderOnOptions()],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         request_class=JsonBodyRequest,
@@ -109,7 +110,7 @@ def create_app(settings: Settings) -> Litestar:
             ),
         ),
     )
-    close_request_schemas(app.openapi_schema)
+    state_server_rules(app.openapi_schema)
     wrap_production_edges(app, settings)
     return app
 

@@ -82,7 +82,9 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     code = _GENERIC_CODES.get(exc.status_code, "http_error")
     if exc.status_code >= 500:
         log.error("server error: %s", exc.detail)
-    return _respond(exc.status_code, code, exc.detail or code.replace("_", " "), exc.extra or None)
+    # The router's 405 carries `Allow` (RFC 9110 requires it); other errors' headers pass on too.
+    headers = dict(exc.headers) if exc.headers else None
+    return _respond(exc.status_code, code, exc.detail or code.replace("_", " "), exc.extra or None, headers)
 
 
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -1,7 +1,7 @@
 """The served schema says what the service enforces on request bodies: a body type that
 refuses unknown fields is `additionalProperties: false`, and working hours are keyed by
-weekday. Without this, a client generated from the schema (or a fuzzer) would send bodies the
-service must reject."""
+weekday with at most eight intervals a day. Without this, a client generated from the schema
+(or a fuzzer) would send bodies the service must reject."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import msgspec
 from litestar.openapi.spec import OpenAPI, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 
-from reference_app.scheduling.booking_settings import WEEKDAYS
+from reference_app.openapi_links import link_created_resources
+from reference_app.openapi_rules import declare_rule_codes, require_end_or_service, state_full_dates
+from reference_app.scheduling.booking_settings import MAX_INTERVALS_PER_DAY, WEEKDAYS
 
 
 def _structs(base: type[msgspec.Struct] = msgspec.Struct) -> Iterator[type[msgspec.Struct]]:
@@ -31,3 +33,15 @@ def close_request_schemas(openapi: OpenAPI) -> None:
     hours = (settings.properties or {}).get("workingHours") if isinstance(settings, Schema) else None
     if isinstance(hours, Schema):
         hours.property_names = Schema(type=OpenAPIType.STRING, enum=list(WEEKDAYS))
+        # Litestar drops the length limit of a dict's values; the server keeps it.
+        if isinstance(hours.additional_properties, Schema):
+            hours.additional_properties.max_items = MAX_INTERVALS_PER_DAY
+
+
+def state_server_rules(openapi: OpenAPI) -> None:
+    """Everything the served schema says beyond what Litestar derives from the handlers."""
+    close_request_schemas(openapi)
+    require_end_or_service(openapi)
+    state_full_dates(openapi)
+    declare_rule_codes(openapi)
+    link_created_resources(openapi)

@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 
 from reference_app.auth.deps import provide_principal
 from reference_app.deps import Admin, AppSettings, Conn
+from reference_app.errors import ApiError
 from reference_app.openapi_responses import error_responses
 from reference_app.services import service as services
 from reference_app.services.schemas import (
@@ -21,10 +22,15 @@ from reference_app.services.schemas import (
     ServiceList,
     UpdateService,
 )
+from reference_app.wire_types import DAY_SHAPE
 
-DayParam = Annotated[
-    str, Parameter(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD, tenant's zone")
-]
+# The schema-drift variant (reference_app/faults.py): a cap the schema does not state.
+DURATION_DRIFT = "schema_drift_duration_cap"
+DRIFTED_DURATION_CAP = 720
+
+# The served schema states the full date (openapi_rules.state_full_dates); the route checks the
+# shape and answers a date that does not exist with its own code, invalid_date.
+DayParam = Annotated[str, Parameter(pattern=DAY_SHAPE, description="YYYY-MM-DD (1971-2199), tenant's zone")]
 
 
 class PublicServiceController(Controller):
@@ -64,7 +70,11 @@ class AdminServiceController(Controller):
         return ServiceList(services=await services.list_services(conn, principal.tenant_id))
 
     @post("/", responses=error_responses(401, 413))
-    async def create(self, conn: Conn, principal: Admin, data: JSONBody[CreateService]) -> ServiceEnvelope:
+    async def create(
+        self, conn: Conn, settings: AppSettings, principal: Admin, data: JSONBody[CreateService]
+    ) -> ServiceEnvelope:
+        if settings.has_fault(DURATION_DRIFT) and data.duration_minutes > DRIFTED_DURATION_CAP:
+            raise ApiError(422, "validation_error", "durationMinutes is too long.")
         created = await services.create_service(conn, principal.tenant_id, data)
         return ServiceEnvelope(service=created)
 

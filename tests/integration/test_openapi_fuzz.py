@@ -1,32 +1,32 @@
-"""A bounded schemathesis run against a live server process, driven by the schema it serves.
+"""A bounded schemathesis run against a live server process, driven by the schema it serves,
+with every check schemathesis has and the same judgement rules (schemathesis.toml) as an
+independent `schemathesis run --checks all` from the repository root.
 
-Every operation of /schema/openapi.json is exercised in three phases: the schema's examples,
-a deterministic coverage pass (boundary values, missing and wrong-typed parameters, other
-methods and content types) and derandomized fuzzing of valid and invalid data, with a fixed
-number of examples per operation. The admin's bearer token is sent as a header, so the admin
-routes are exercised past 401, and hooks mix known-good values into the generated ones (ids
-that exist, date ranges and slot times the rules accept), so requests also get past 404 and
-422 to the real work and its 2xx bodies. Each response is checked with:
+Every operation of /schema/openapi.json (routes added later included: the run reads the
+served schema) is exercised in four phases: the schema's examples, a deterministic coverage
+pass (boundary values, missing and wrong-typed parameters, methods the path does not declare,
+odd content types), derandomized fuzzing of valid and invalid data, and a stateful phase that
+follows the schema's links (a created job or service to the operations that act on it). The
+admin's bearer token is sent as a header, so the admin routes are exercised past 401, and
+hooks mix known-good values into the generated ones (ids that exist, date ranges and slot
+times the rules accept), so requests also get past 404 and 422 to the real work.
 
-- not_a_server_error: no 5xx, whatever the input;
-- response_schema_conformance: the body matches the schema documented for its status;
-- status_code_conformance: the status is one the operation documents. Every status the service
-  can give to a request for a documented operation is documented (400/422 everywhere, 401 on
-  admin routes, 404/409 where a lookup or a rule can refuse, 413 on every route that reads a
-  body, 503 on /health). Not documented, on purpose or by necessity:
-  * 500: it must never happen; not_a_server_error fails on it (and this check with it).
-  * 405 for a method a path does not declare, and 404 for a path that does not exist: OpenAPI
-    describes responses per declared operation, so there is no operation to attach them to
-    (Litestar generates the schema from route handlers, and these have none). The coverage
-    phase does send such probes (other methods, odd content types); schemathesis judges them by
-    not_a_server_error only.
+Every response is judged by all of schemathesis's checks, among them: no 5xx; the status and
+body are the ones documented (a 422 carries one of the codes the operation declares); valid
+data is accepted (where the schema cannot state a rule, only with one of its declared codes:
+see `refused_only_by_a_declared_rule`) and invalid data refused; a method the path lacks is a
+405 with `Allow`, and OPTIONS lists exactly the documented methods; a missing token is a 401.
 
-Bounded at about half a minute. A failing check makes case.call_and_validate raise;
-schemathesis reports the operation as a failed subtest, and that fails the test.
+Logging out with the shared token would turn every later admin request into a 401, so each
+`POST /auth/logout` carries a token signed in for that call alone.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
+import random
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,25 +34,45 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import hypothesis
 import pytest
 import schemathesis
-from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+from schemathesis.generation.meta import TestPhase
 
+from reference_app.faults import fault_env
 from reference_app.local_stack import ServerProcess, start_server
 from reference_app.seed import SeedResult, seed
+from tests.integration.openapi_rule_check import refused_only_by_a_declared_rule
 
 pytestmark = pytest.mark.slow
 
 MAX_EXAMPLES = 40
-CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
+STATEFUL_EXAMPLES = 15
+STATEFUL_STEPS = 8
+LOGOUT = "POST /auth/logout"
+FAULTS_VARIABLE = "BOOKING_FUZZ_FAULTS"
+JUDGEMENT_FILE = Path(__file__).resolve().parents[2] / "schemathesis.toml"
 Json = Any
 
 
+def judgement_rules() -> dict[str, Any]:
+    """schemathesis.toml, with logout enabled: the test signs in afresh for every logout."""
+    rules = tomllib.loads(JUDGEMENT_FILE.read_text())
+    rules["operations"] = [op for op in rules.get("operations", []) if op.get("include-name") != LOGOUT]
+    return rules
+
+
 @pytest.fixture(scope="module")
-def live_server(database_url: str, log_dir: Path) -> Iterator[ServerProcess]:
-    server = start_server(database_url, log_dir=log_dir)
+def server_env() -> dict[str, str]:
+    """The server under test: the real one, or the broken variants BOOKING_FUZZ_FAULTS names
+    (comma-separated), for the test proving this run catches a schema that drifted."""
+    names = [name for name in os.environ.get(FAULTS_VARIABLE, "").split(",") if name]
+    return fault_env(*names) if names else {}
+
+
+@pytest.fixture(scope="module")
+def live_server(database_url: str, log_dir: Path, server_env: dict[str, str]) -> Iterator[ServerProcess]:
+    server = start_server(database_url, log_dir=log_dir, env=server_env or None)
     try:
         yield server
     finally:
@@ -160,50 +180,50 @@ def _prepare_known_data(base_url: str, tenant: SeedResult, token: str) -> KnownD
     )
 
 
-def _register_hooks(schema: schemathesis.BaseSchema, known: KnownData) -> None:
-    """Each hook keeps the generated value as one option and adds known-good ones beside it."""
-
-    @schema.hook
-    def flatmap_path_parameters(
-        context: schemathesis.HookContext, path_parameters: dict[str, Any] | None
-    ) -> st.SearchStrategy[dict[str, Any] | None]:
-        if not path_parameters:
-            return st.just(path_parameters)
-        assert context.operation is not None
-        deleting = context.operation.method.upper() == "DELETE"
+def _known_choices(case: schemathesis.Case, known: KnownData) -> list[list[tuple[str, Any]]]:
+    """Per part of the request, changes that get it past 404 and 422: real ids, accepted date
+    ranges, offered slots, valid job times, the admin's credentials."""
+    choices: list[list[tuple[str, Any]]] = []
+    path, body = case.operation.path, case.body
+    if case.path_parameters:
+        deleting = case.method.upper() == "DELETE"
         pools = {
             "service_id": known.disposable_service_ids if deleting else known.service_ids,
             "job_id": known.job_ids,
         }
-        options = [path_parameters]
         for name, values in pools.items():
-            if name in path_parameters:
-                options += [{**path_parameters, name: value} for value in values]
-        return st.sampled_from(options)
-
-    @schema.hook
-    def flatmap_query(
-        context: schemathesis.HookContext, query: dict[str, Any] | None
-    ) -> st.SearchStrategy[dict[str, Any] | None]:
-        if not isinstance(query, dict) or "start" not in query:
-            return st.just(query)
-        options = [{**query, "start": first, "end": last} for first, last in known.day_ranges]
-        return st.sampled_from([query, *options])
-
-    @schema.hook
-    def flatmap_body(context: schemathesis.HookContext, body: Json) -> st.SearchStrategy[Json]:
-        assert context.operation is not None
-        if not isinstance(body, dict):
-            return st.just(body)
-        path = context.operation.path
-        options: list[Json] = [body]
+            if name in case.path_parameters:
+                choices.append([("path_parameters", {**case.path_parameters, name: v}) for v in values])
+    if isinstance(case.query, dict) and "start" in case.query:
+        choices.append([("query", {**case.query, "start": a, "end": b}) for a, b in known.day_ranges])
+    if isinstance(body, dict):
         if path == "/auth/login":
-            options.append(known.credentials)
+            choices.append([("body", known.credentials)])
         elif path.endswith("/book") and "startTime" in body:
-            options += [{**body, "startTime": slot} for slot in known.slots]
+            choices.append([("body", {**body, "startTime": slot}) for slot in known.slots])
         elif path.startswith("/jobs") and "startTime" in body:
-            options += [{**body, "startTime": first, "endTime": last} for first, last in known.job_times]
-        return st.sampled_from(options)
+            choices.append([("body", {**body, "startTime": a, "endTime": b}) for a, b in known.job_times])
+    return choices
+
+
+def _register_hooks(schema: schemathesis.BaseSchema, known: KnownData) -> None:
+    """In valid generated cases of the fuzzing phase, each part of the request takes one of its
+    known-good values or keeps the generated one, chosen by a generator seeded with the case's
+    turn (so runs repeat). Invalid cases and the coverage phase's boundary values are left
+    alone: replacing their values would send valid data labelled invalid."""
+    turn = itertools.count()
+
+    @schema.hook
+    def map_case(context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
+        meta = case.meta
+        if meta is None or meta.phase.name != TestPhase.FUZZING or not meta.generation.mode.is_positive:
+            return case
+        chooser = random.Random(next(turn))
+        for options in _known_choices(case, known):
+            picked = chooser.choice([None, *options])
+            if picked is not None:
+                setattr(case, *picked)
+        return case
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +233,9 @@ def api_schema(
     schema_url = f"{live_server.url}/schema/openapi.json"
     config = schemathesis.Config.from_dict(
         {
+            **judgement_rules(),
             "headers": {"Authorization": f"Bearer {admin_token}"},
+            "checks": {"enabled": True},  # all of them, as `--checks all`
             "generation": {
                 "mode": "all",  # positive and negative data
                 "max-examples": MAX_EXAMPLES,
@@ -224,7 +246,7 @@ def api_schema(
                 "examples": {"enabled": True},
                 "fuzzing": {"enabled": True},
                 "coverage": {"enabled": True},
-                "stateful": {"enabled": False},
+                "stateful": {"enabled": True, "max-steps": STATEFUL_STEPS},
             },
         }
     )
@@ -245,12 +267,49 @@ def _schemathesis_nodeid_compat(request: pytest.FixtureRequest) -> None:
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+def _own_session(case: schemathesis.Case, base_url: str, tenant: SeedResult) -> dict[str, str] | None:
+    """A logout's own token; None (the shared token) for every other operation."""
+    if case.operation.label != LOGOUT:
+        return None
+    return {"Authorization": f"Bearer {_login(base_url, tenant)}"}
+
+
 @schema.parametrize()
 def test_openapi_conformance(
     case: schemathesis.Case, live_server: ServerProcess, fuzz_tenant: SeedResult
 ) -> None:
-    headers = None
-    if case.operation.label == "POST /auth/logout":
-        # Logging out with the shared token would turn every later admin request into a 401.
-        headers = {"Authorization": f"Bearer {_login(live_server.url, fuzz_tenant)}"}
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    headers = _own_session(case, live_server.url, fuzz_tenant)
+    case.call_and_validate(headers=headers, additional_checks=[refused_only_by_a_declared_rule])
+
+
+def test_openapi_stateful_conformance(
+    api_schema: schemathesis.BaseSchema, live_server: ServerProcess, fuzz_tenant: SeedResult
+) -> None:
+    """Sequences that follow the schema's links: create a job or service, then act on it."""
+    base = api_schema.as_state_machine()
+
+    class LinkedCalls(base):  # type: ignore[valid-type, misc]
+        def call(self, case: schemathesis.Case, **kwargs: Any) -> schemathesis.Response:
+            headers = _own_session(case, live_server.url, fuzz_tenant)
+            if headers is not None:
+                kwargs["headers"] = {**kwargs.get("headers", {}), **headers}
+            return case.call(**kwargs)
+
+        def validate_response(
+            self, response: schemathesis.Response, case: schemathesis.Case, **kwargs: Any
+        ) -> None:
+            kwargs.pop("additional_checks", None)
+            super().validate_response(
+                response, case, additional_checks=[refused_only_by_a_declared_rule], **kwargs
+            )
+
+    LinkedCalls.run(
+        settings=hypothesis.settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=STATEFUL_STEPS,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )

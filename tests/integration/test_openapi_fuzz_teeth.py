@@ -1,0 +1,35 @@
+"""The fuzz test catches a server that drifted from its schema: run against the variant whose
+POST /admin/services refuses durations the schema still offers, both its phases-per-operation
+test and its stateful test fail, naming the refusal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reference_app.faults import KNOWN_FAULTS
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+DRIFT = "schema_drift_duration_cap"
+
+
+def test_the_fuzz_run_fails_on_a_server_stricter_than_its_schema(database_url: str) -> None:
+    # The same run on the real server is test_openapi_fuzz itself, which passes.
+    assert DRIFT in KNOWN_FAULTS
+    env = {**os.environ, "DATABASE_URL": database_url, "BOOKING_FUZZ_FAULTS": DRIFT}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-header"]
+    command += ["tests/integration/test_openapi_fuzz.py"]
+    drifted = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    report = drifted.stdout[-4000:]
+    assert drifted.returncode == 1, report
+    assert "POST /admin/services" in drifted.stdout, report
+    assert "the schema calls this request valid" in drifted.stdout, report
+    assert "durationMinutes is too long" in drifted.stdout, report
+    for test in ("test_openapi_conformance", "test_openapi_stateful_conformance"):
+        assert f"FAILED tests/integration/test_openapi_fuzz.py::{test}" in drifted.stdout, report
