@@ -43,6 +43,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="local stack: server env (repeatable)",
     )
+    from load.nemesis.run import add_nemesis_arguments
+
+    add_nemesis_arguments(parser)
 
 
 def results_dir_for(scenario: str, given: str | None) -> Path:
@@ -129,6 +132,10 @@ def cmd_run(
 ) -> int:
     explicit = resolve_target(base_url=args.base_url, target_file=args.target_file, env=env)
     stack_env = parse_env_pairs(args.stack_env)
+    if getattr(args, "nemesis", ""):
+        from load.nemesis.run import cmd_run_with_nemesis
+
+        return cmd_run_with_nemesis(args, explicit, stack_env, passthrough)
     with harness_target(explicit, servers=args.servers, workers=args.server_workers, env=stack_env) as target:
         code, results = run_locust(args, target, passthrough)
     return report_exit(code, results)

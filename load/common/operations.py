@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Outcome = Literal["ok", "rejected", "indeterminate"]
-Kind = Literal["book", "confirm", "decline", "cancel"]
+# "fault": something the nemesis did to the target (code names it), from injection to recovery.
+Kind = Literal["book", "confirm", "decline", "cancel", "fault"]
 OUTCOMES: tuple[Outcome, ...] = ("ok", "rejected", "indeterminate")
 INTERRUPTED = "interrupted"
 
@@ -61,6 +62,7 @@ class Operation:
     job_id: str | None = None
     job_start: str | None = None
     job_end: str | None = None
+    detail: str | None = None  # faults: what was done, in words
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
