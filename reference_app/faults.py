@@ -15,7 +15,11 @@ from collections.abc import Mapping
 ALLOW_VALUE = "break-this-service"
 
 # name -> what the variant breaks. Each caller checks `settings.has_fault(name)` at one place.
-KNOWN_FAULTS: dict[str, str] = {}
+KNOWN_FAULTS: dict[str, str] = {
+    "load_ack_before_commit": "a public booking answers 201 before its transaction commits (the "
+    "commit follows in a background task): a crash or a database restart then loses an "
+    "acknowledged booking",
+}
 
 
 class FaultConfigError(ValueError):
