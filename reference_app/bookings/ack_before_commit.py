@@ -23,7 +23,7 @@ from reference_app.settings import Settings
 
 # Long enough that a fault injected at a random moment of a race finds acknowledged bookings
 # still uncommitted.
-COMMIT_DELAY_S = 0.5
+COMMIT_DELAY_S = 1.0
 
 
 async def book_then_commit_later(

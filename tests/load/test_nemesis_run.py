@@ -31,7 +31,9 @@ def postgres_binaries() -> None:
         pytest.skip(str(exc))
 
 
-def run_race(results: Path, nemesis: str, duration: str, *stack_env: str) -> subprocess.CompletedProcess[str]:
+def run_race(
+    results: Path, nemesis: str, duration: str, *stack_env: str, interval: str = "4s"
+) -> subprocess.CompletedProcess[str]:
     command = [
         sys.executable,
         "-m",
@@ -46,7 +48,7 @@ def run_race(results: Path, nemesis: str, duration: str, *stack_env: str) -> sub
         "--nemesis",
         nemesis,
         "--nemesis-interval",
-        "4s",
+        interval,
         "--results-dir",
         str(results),
     ]
@@ -87,7 +89,8 @@ def test_race_under_every_fault_passes_on_the_reference_service(tmp_path: Path) 
 def test_acknowledging_before_commit_is_caught_with_the_lost_booking_named(tmp_path: Path) -> None:
     results = tmp_path / "race"
     env = [f"{name}={value}" for name, value in fault_env("load_ack_before_commit").items()]
-    run = run_race(results, "kill-worker,restart-db", "24s", *env)
+    # The database restart first: it rolls back every uncommitted booking on every server.
+    run = run_race(results, "restart-db,kill-worker", "30s", *env, interval="3s")
     output = run.stdout + run.stderr
     assert run.returncode != 0, output[-4000:]
     assert "AUDIT VERDICT: FAIL" in run.stdout and "[BREACH] lost acknowledged bookings" in run.stdout
