@@ -1,6 +1,6 @@
 """The nemesis's schedule: beside a running load, inject the chosen faults in turn, one every
-interval, each undone before the next, and the last one undone and recovered before the run
-ends (the audit reads the final state from the database when the run ends).
+interval, each undone before the next; the Locust master waits for the last one to be undone
+and recovered before it audits (the audit reads the final state from the database).
 
 Every fault becomes an operation of the run's history (kind "fault", `code` the fault's name,
 from injection to recovery), written as it ends to a log the Locust master reads into the
@@ -23,8 +23,9 @@ from load.nemesis.faults import INJECT, RECOVERY_BOUND_S, NemesisStack, wait_all
 
 log = logging.getLogger("load.nemesis")
 DONE = {"done": True}
-# A fault starts only when this much of the run is left: enough to undo it and recover.
-FAULT_BUDGET_S = 8.0
+# A fault starts only while this much of the run is left, so it strikes while users still run
+# (the master waits for the last one to recover before it audits).
+FAULT_BUDGET_S = 4.0
 LOG_WAIT_S = 120.0
 
 

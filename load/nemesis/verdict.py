@@ -96,26 +96,55 @@ def recovery_table(records: list[FaultRecord]) -> list[str]:
     return lines
 
 
+def lost_bookings_by_fault(summary: dict[str, Any], records: list[FaultRecord]) -> list[dict[str, Any]]:
+    """Each lost acknowledged booking the audit named, with the first fault that struck after
+    its acknowledgement: the likely culprit (a booking acknowledged before it committed)."""
+    checks = {c["name"]: c for c in (summary.get("verdict") or {}).get("checks", [])}
+    found = []
+    for evidence in checks.get("lost_acknowledged_booking", {}).get("evidence", []):
+        acknowledged = float(evidence["request"]["end"])
+        after = [r for r in records if r.start >= acknowledged - 0.1]
+        first = min(after, key=lambda r: r.start, default=None)
+        found.append(
+            {
+                "jobId": evidence["jobId"],
+                "acknowledgedAt": acknowledged,
+                "firstFaultAfter": first.name if first else None,
+                "secondsBeforeFault": round(first.start - acknowledged, 2) if first else None,
+            }
+        )
+    return found
+
+
 def write_nemesis_report(
     results: Path, schedule: NemesisSchedule, checks: list[NemesisCheck], faults: list[str]
 ) -> list[str]:
     ok = all(c.ok for c in checks)
-    report = {
+    report: dict[str, Any] = {
         "faults": faults,
         "intervalSeconds": schedule.interval_s,
         "passed": ok,
         "injected": [r.to_json() for r in schedule.records],
         "checks": [c.to_json() for c in checks],
     }
-    (results / "nemesis.json").write_text(json.dumps(report, indent=2) + "\n")
     summary_path = results / "summary.json"
+    lost: list[dict[str, Any]] = []
     if summary_path.exists():
         summary = json.loads(summary_path.read_text())
+        lost = lost_bookings_by_fault(summary, schedule.records)
+        report["lostBookings"] = lost
         summary["nemesis"] = report
         summary["passed"] = bool(summary.get("passed")) and ok
         summary_path.write_text(json.dumps(summary, indent=2) + "\n")
+    (results / "nemesis.json").write_text(json.dumps(report, indent=2) + "\n")
     lines = [f"NEMESIS: {'PASS' if ok else 'FAIL'} ({', '.join(faults)}, every {schedule.interval_s:g} s)"]
     lines += [f"  [{'ok' if c.ok else 'BREACH'}] {c.name}: {c.measured}" for c in checks]
+    lines += [
+        f"  lost acknowledged booking {b['jobId']}: {b['firstFaultAfter']} struck "
+        f"{b['secondsBeforeFault']} s after its 201"
+        for b in lost
+        if b["firstFaultAfter"]
+    ]
     markdown = ["", "## Nemesis", "", *lines[:1], "", *recovery_table(schedule.records), ""]
     markdown += ["| check | result |", "|---|---|"]
     markdown += [f"| {c.name} | {'ok' if c.ok else 'BREACH'}: {c.measured} |" for c in checks]

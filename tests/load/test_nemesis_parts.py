@@ -16,6 +16,7 @@ from load.__main__ import main
 from load.nemesis.faults import NemesisRefused, NemesisStack, check_allowed
 from load.nemesis.run import parse_faults, parse_seconds
 from load.nemesis.schedule import DONE, FaultRecord, read_fault_log
+from load.nemesis.verdict import lost_bookings_by_fault
 
 
 def stack(**info: Any) -> NemesisStack:
@@ -110,3 +111,15 @@ def test_capacity_against_a_remote_target_needs_a_ceiling(capsys: pytest.Capture
 def test_capacity_with_a_bad_slo_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["capacity", "--scenario", "mix", "--slo", "p99>100ms", "--max-users", "10"]) == 2
     assert "cannot read SLO term" in capsys.readouterr().err
+
+
+def test_a_lost_booking_is_blamed_on_the_first_fault_after_its_acknowledgement() -> None:
+    records = [
+        FaultRecord("kill-worker", 100.0, 103.0, 104.0, "killed"),
+        FaultRecord("restart-db", 110.0, 112.0, 113.0, "crashed"),
+    ]
+    lost = {"name": "lost_acknowledged_booking", "evidence": [{"jobId": "j1", "request": {"end": 109.6}}]}
+    summary = {"verdict": {"checks": [lost]}}
+    assert lost_bookings_by_fault(summary, records) == [
+        {"jobId": "j1", "acknowledgedAt": 109.6, "firstFaultAfter": "restart-db", "secondsBeforeFault": 0.4}
+    ]

@@ -63,7 +63,7 @@ def summary_of(results: Path) -> dict[str, Any]:
 
 def test_race_under_every_fault_passes_on_the_reference_service(tmp_path: Path) -> None:
     results = tmp_path / "race"
-    run = run_race(results, "kill-worker,restart-db,ses-outage,drop-connections", "36s")
+    run = run_race(results, "kill-worker,restart-db,ses-outage,drop-connections", "45s")
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-4000:]
     assert "AUDIT VERDICT: PASS" in run.stdout and "NEMESIS: PASS" in run.stdout, output[-4000:]
@@ -107,3 +107,8 @@ def test_acknowledging_before_commit_is_caught_with_the_lost_booking_named(tmp_p
         assert request["outcome"] == "ok" and request["status"] == 201
         # It was acknowledged just before a fault struck, and the fault took it.
         assert any(f.start - 5 <= request["end"] <= f.end for f in faults), (request, faults)
+    # The nemesis report names the fault that struck after each lost booking's 201.
+    blamed = {b["jobId"]: b["firstFaultAfter"] for b in summary["nemesis"]["lostBookings"]}
+    assert set(blamed) == {e["jobId"] for e in lost["evidence"]}
+    assert set(blamed.values()) <= {"restart-db", "kill-worker"}
+    assert "lost acknowledged booking" in run.stdout
