@@ -66,7 +66,7 @@ def _capacity_lines(capacity_rows: list[dict[str, Any]]) -> list[str]:
         users = f"{'>= ' if c['atLeast'] else ''}{c['users']}" if c["users"] is not None else "none"
         lines.append(
             f"| {c['round']} | {c['profile']} | `{c['slo']}` | {users} | {c['requestsPerSecond']} | "
-            f"{c['bookingsPerSecond']} | {c['p99Ms']} | {c['steps']} |"
+            f"{c['bookingsPerSecond']} | {c['p99Ms'] if c['p99Ms'] is not None else '—'} | {c['steps']} |"
         )
     return lines
 
