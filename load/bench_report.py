@@ -115,6 +115,8 @@ def _mix_capacity_target(
         return f"capacity >= {MIX_CAPACITY_SHARE:.0%} of saturated req/s", "not measured"
     worst = min(float(c["requestsPerSecond"] or 0) for c in found)
     need = MIX_CAPACITY_SHARE * max(throughput)
+    if any(c.get("users") is None for c in found):
+        return f"capacity >= {need:.0f} req/s: no load met the SLO", "no"
     return (
         f"capacity {worst:g} req/s >= {need:.0f} ({MIX_CAPACITY_SHARE:.0%} of {max(throughput):g})",
         "yes" if worst >= need else "no",

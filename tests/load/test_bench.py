@@ -81,8 +81,10 @@ def test_targets_judge_latency_when_paced_and_throughput_when_saturated() -> Non
     assert (
         "| tuned | mix | 150 | no | 10% | 20% | capacity >= 50% of saturated req/s | not measured |" in table
     )
-    capacity = [{"profile": "tuned", "requestsPerSecond": 280.0}]
+    capacity = [{"profile": "tuned", "users": 60, "requestsPerSecond": 280.0}]
     judged = "\n".join(targets_table(rows, capacity))
     assert "| capacity 280 req/s >= 300 (50% of 600) | no |" in judged
-    capacity = [{"profile": "tuned", "requestsPerSecond": 310.0}]
+    capacity = [{"profile": "tuned", "users": 70, "requestsPerSecond": 310.0}]
     assert "(50% of 600) | yes |" in "\n".join(targets_table(rows, capacity))
+    nothing = [{"profile": "tuned", "users": None, "requestsPerSecond": 0.0}]
+    assert "| capacity >= 300 req/s: no load met the SLO | no |" in "\n".join(targets_table(rows, nothing))
