@@ -1,6 +1,7 @@
 """The nemesis's schedule: beside a running load, inject the chosen faults in turn, one every
-interval, each undone before the next; the Locust master waits for the last one to be undone
-and recovered before it audits (the audit reads the final state from the database).
+interval from the run's first booking, each undone before the next; the Locust master waits
+for the last one to be undone and recovered before it audits (the audit reads the final state
+from the database).
 
 Every fault becomes an operation of the run's history (kind "fault", `code` the fault's name,
 from injection to recovery), written as it ends to a log the Locust master reads into the
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from load.common.operations import Operation, new_id
 from load.nemesis.faults import INJECT, RECOVERY_BOUND_S, NemesisStack, wait_all_healthy
 
@@ -27,6 +30,7 @@ DONE = {"done": True}
 # (the master waits for the last one to recover before it audits).
 FAULT_BUDGET_S = 4.0
 LOG_WAIT_S = 120.0
+LOAD_START_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -105,10 +109,25 @@ class NemesisSchedule(threading.Thread):
             (window[0].isoformat(), window[1].isoformat()) if window else None,
         )
 
+    def _wait_for_load(self) -> None:
+        """Until the run's first booking is in the database: the users are at work (a fault
+        while Locust still starts would strike an idle service and prove nothing)."""
+        since = time.time()
+        deadline = time.monotonic() + LOAD_START_WAIT_S
+        with psycopg.connect(self.stack.info.database_url, autocommit=True, connect_timeout=10) as conn:
+            while not self._halt.is_set() and time.monotonic() < deadline:
+                row = conn.execute(
+                    "SELECT 1 FROM jobs WHERE created_at >= to_timestamp(%s) LIMIT 1", (since,)
+                ).fetchone()
+                if row is not None:
+                    return
+                time.sleep(0.2)
+
     def run(self) -> None:
-        began = time.monotonic()
         self.log_path.write_text("")
         try:
+            self._wait_for_load()
+            began = time.monotonic()  # the run's clock, give or take the first booking's second
             turn = 0
             while not self._halt.wait(self.interval_s):
                 if time.monotonic() - began + FAULT_BUDGET_S > self.run_seconds:

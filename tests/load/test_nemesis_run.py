@@ -90,10 +90,13 @@ def test_acknowledging_before_commit_is_caught_with_the_lost_booking_named(tmp_p
     results = tmp_path / "race"
     env = [f"{name}={value}" for name, value in fault_env("load_ack_before_commit").items()]
     # The database restart first: it rolls back every uncommitted booking on every server.
-    run = run_race(results, "restart-db,kill-worker", "30s", *env, interval="3s")
+    run = run_race(results, "restart-db,kill-worker", "30s", *env, interval="2s")
     output = run.stdout + run.stderr
-    assert run.returncode != 0, output[-4000:]
-    assert "AUDIT VERDICT: FAIL" in run.stdout and "[BREACH] lost acknowledged bookings" in run.stdout
+    verdict = (results / "verdict.txt").read_text() if (results / "verdict.txt").exists() else output[-4000:]
+    assert run.returncode != 0, verdict
+    assert "AUDIT VERDICT: FAIL" in run.stdout and "[BREACH] lost acknowledged bookings" in run.stdout, (
+        verdict + "\n" + run.stdout[-1500:]
+    )
 
     summary = summary_of(results)
     checks = {c["name"]: c for c in summary["verdict"]["checks"]}
