@@ -116,6 +116,9 @@ def cmd_capacity(args: argparse.Namespace, passthrough: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.step_seconds < 1:
+        print(f"capacity: --step-seconds must be at least 1, got {args.step_seconds:g}", file=sys.stderr)
+        return 2
     max_users = args.max_users if args.max_users is not None else LOCAL_MAX_USERS
     try:
         search = CapacitySearch(

@@ -1,4 +1,5 @@
-"""The capacity search on a synthetic latency curve: no server, no Locust."""
+"""The capacity search on a synthetic latency curve, and the command's refusals: no server,
+no Locust."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from load.__main__ import main
 from load.common.capacity_search import CapacitySearch, Measurement, Slo, SloError
 
 SLO = Slo.parse("p99<100ms,fail<1%")
@@ -121,3 +123,28 @@ def test_bad_slo_is_a_clear_error(text: str) -> None:
 def test_breaches_name_the_term_and_the_measurement() -> None:
     m = queueing_curve(100.0)(90)
     assert SLO.breaches(m) == ["p99<100ms (measured 200 ms)"]
+
+
+def test_capacity_against_a_remote_target_needs_a_ceiling(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["capacity", "--scenario", "mix", "--base-url", "https://staging.example.com"]) == 2
+    assert "--max-users" in capsys.readouterr().err
+
+
+def test_capacity_with_a_bad_slo_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["capacity", "--scenario", "mix", "--slo", "p99>100ms", "--max-users", "10"]) == 2
+    assert "cannot read SLO term" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--step-seconds", "0"], "--step-seconds must be at least 1"),
+        (["--growth", "1"], "growth must be above 1"),
+        (["--start-users", "50", "--max-users", "10"], "below the start"),
+    ],
+)
+def test_capacity_options_are_checked_before_any_load(
+    capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    assert main(["capacity", "--scenario", "race", *options]) == 2
+    assert message in capsys.readouterr().err

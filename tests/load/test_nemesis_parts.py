@@ -1,5 +1,5 @@
 """The nemesis's parts without a stack: what it refuses and why, its options, and the fault log
-the Locust master reads into the history. The capacity command's refusals too."""
+the Locust master reads into the history."""
 
 from __future__ import annotations
 
@@ -101,16 +101,6 @@ def test_the_master_waits_for_the_schedule_to_finish_before_reading_the_faults(t
     unfinished = tmp_path / "unfinished.jsonl"
     unfinished.write_text(json.dumps(op.to_json()) + "\n")
     assert len(read_fault_log(unfinished, wait_s=0.3)) == 1
-
-
-def test_capacity_against_a_remote_target_needs_a_ceiling(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["capacity", "--scenario", "mix", "--base-url", "https://staging.example.com"]) == 2
-    assert "--max-users" in capsys.readouterr().err
-
-
-def test_capacity_with_a_bad_slo_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["capacity", "--scenario", "mix", "--slo", "p99>100ms", "--max-users", "10"]) == 2
-    assert "cannot read SLO term" in capsys.readouterr().err
 
 
 def test_a_lost_booking_is_blamed_on_the_first_fault_after_its_acknowledgement() -> None:
