@@ -86,12 +86,15 @@ def kill_worker(stack: NemesisStack, _: float) -> Injected:
     start = time.time()
     victim.process.send_signal(signal.SIGKILL)
     victim.process.wait()
+    # A folder per restart: the killed server's log (same port, same file name) is kept.
+    log_dir = stack.log_dir / f"restarted-{int(start * 1000)}"
+    log_dir.mkdir(parents=True, exist_ok=True)
     stack.info.servers[index] = start_server(
         stack.info.database_url,
         port=port,
         workers=stack.server_workers,
         env=stack.info.server_env,
-        log_dir=stack.log_dir,
+        log_dir=log_dir,
     )
     return Injected(start, time.time(), f"SIGKILL server {victim.url} (pid {victim.process.pid}), restarted")
 
