@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.target import Target, harness_target, resolve_target
+from reference_app.local_stack import free_port
 
 SCENARIOS = {"race": "race.py", "mix": "mix.py"}
 EXIT_NO_SUMMARY = 3
@@ -88,7 +89,10 @@ def locust_command(
         str(results / "locust"),
     ]
     if args.processes:
-        command += ["--processes", str(args.processes)]
+        # A free port for the master rather than Locust's fixed 5557: another distributed run
+        # on the same machine would otherwise make this one fail to start.
+        port = str(free_port())
+        command += ["--processes", str(args.processes), "--master-port", port, "--master-bind-port", port]
     if local:
         command.append("--target-local")
     return command + list(passthrough)
