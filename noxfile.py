@@ -76,14 +76,26 @@ def serve(session: nox.Session) -> None:
 LOAD_RUNS = (
     ("race", "--users", "50", "--duration", "20s", "--processes", "2"),
     ("mix", "--users", "30", "--duration", "20s"),
+    # The race under every fault, on a PostgreSQL cluster of its own (restart-db): about a minute.
+    (
+        "race",
+        "--users",
+        "20",
+        "--duration",
+        "40s",
+        "--nemesis",
+        "kill-worker,restart-db,ses-outage,drop-connections",
+        "--nemesis-interval",
+        "4s",
+    ),
 )
 
 
 @nox.session
 def load(session: nox.Session) -> None:
-    """A short race (distributed over 2 Locust worker processes) and mix against the local
-    stack, each audited and gated; fails on any breach. Options after `--` go to every run
-    (and on to Locust), e.g. `nox -s load -- --gate-p95-ms 300`."""
+    """A short race (distributed over 2 Locust worker processes), a mix, and a race under every
+    nemesis fault against the local stack, each audited and gated; fails on any breach.
+    Options after `--` go to every run (and on to Locust), e.g. `nox -s load -- --gate-p95-ms 300`."""
     install(session, "stack", "load")
     for scenario, *options in LOAD_RUNS:
         session.run("python", "-m", "load", "run", "--scenario", scenario, *options, *session.posargs)

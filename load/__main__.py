@@ -1,4 +1,5 @@
-"""Command line: `python -m load run ...` (one scenario, judged) and `python -m load bench ...`.
+"""Command line: `python -m load run ...` (one scenario, judged), `python -m load bench ...` and
+`python -m load capacity ...` (the most load served within an SLO).
 
 Arguments the harness does not know are passed on to Locust, e.g.
 `python -m load run --scenario race -- --loglevel DEBUG`.
@@ -19,6 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
     from load.bench import add_bench_arguments
 
     add_bench_arguments(sub.add_parser("bench", help="measure the local stack; write the results table"))
+    from load.capacity import add_capacity_arguments
+
+    add_capacity_arguments(sub.add_parser("capacity", help="the most load served within the SLO"))
     return parser
 
 
@@ -33,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     passthrough = [*unknown, *passthrough]
     if args.command == "run":
         return cmd_run(args, passthrough)
+    if args.command == "capacity":
+        from load.capacity import cmd_capacity
+
+        return cmd_capacity(args, passthrough)
     from load.bench import cmd_bench
 
     return cmd_bench(args, passthrough)

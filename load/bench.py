@@ -25,13 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from harness.target import local_reference_target
+from load.bench_report import bench_markdown
+from load.capacity import measure_step
+from load.common.capacity_report import write_capacity
+from load.common.capacity_search import CapacitySearch, Slo
 from load.common.gates import BOOKING_REQUEST_PREFIX
-from load.run import add_run_arguments, run_locust
+from load.pgbench_baseline import PgbenchResult, measure_pgbench
+from load.run import LOAD_STACK_ENV, add_run_arguments, run_locust
 from load.sql_baseline import SqlBaseline, measure_sql_baseline
 
 MONTH_LOOKUP = "GET /services/[id]/availability (31 days)"
-# All Locust users share 127.0.0.1: the service's per-address abuse limits are off for the bench.
-LOAD_STACK_ENV = {"ABUSE_LIMITS": "off"}
+DEFAULT_POOL_MAX_SIZE = 10  # the service's DB_POOL_MAX_SIZE default
+CAPACITY_SLO = "p99<100ms,fail<1%"
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,19 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--sql-connections", type=int, default=8)
     parser.add_argument("--sql-seconds", type=float, default=15.0)
+    parser.add_argument(
+        "--pgbench-connections",
+        type=int,
+        default=0,
+        help="pgbench clients (default: the service's pool size, servers x DB_POOL_MAX_SIZE)",
+    )
+    parser.add_argument(
+        "--capacity-max-users",
+        type=int,
+        default=0,
+        help="also search the paced mix's capacity at p99 < 100 ms, up to this many users (0: skip)",
+    )
+    parser.add_argument("--capacity-step-seconds", type=float, default=20.0)
     parser.add_argument("--repeat", type=int, default=1, help="rounds over all profiles, interleaved")
     parser.add_argument("--results-dir", help="default: artifacts/bench/<timestamp>")
 
@@ -87,7 +105,12 @@ def machine() -> str:
 
 
 def _scenario_row(
-    profile: Profile, scenario: str, pace: str, summary: dict[str, Any], sql: SqlBaseline
+    profile: Profile,
+    scenario: str,
+    pace: str,
+    summary: dict[str, Any],
+    sql: SqlBaseline,
+    pgbench: PgbenchResult | None = None,
 ) -> dict[str, Any]:
     stats = {row["name"]: row for row in summary["stats"]}
     booking = [row for name, row in stats.items() if name.startswith(BOOKING_REQUEST_PREFIX)]
@@ -102,6 +125,7 @@ def _scenario_row(
         "pace": pace,
         "users": summary["options"]["users"],
         "thinkTimeMs": summary["options"]["think_time_ms"],
+        "requestsPerSecond": round(float(total["rps"]), 1),
         "bookingRequestsPerSecond": round(booking_rps, 1),
         "acknowledgedPerSecond": round(counts.get("book:ok", 0) / duration, 1),
         "p50Ms": total["median_ms"],
@@ -109,6 +133,7 @@ def _scenario_row(
         "p99Ms": total["p99_ms"],
         "bookingP99Ms": max((row["p99_ms"] for row in booking), default=0),
         "httpToSql": round(booking_rps / sql.rate, 3) if sql.rate else 0.0,
+        "httpToPgbench": round(booking_rps / pgbench.rate, 3) if pgbench and pgbench.rate else None,
         "month31dP50Ms": month["median_ms"] if month else None,
         "month31dP95Ms": month["p95_ms"] if month else None,
         "passed": summary["passed"],
@@ -117,71 +142,64 @@ def _scenario_row(
     }
 
 
-def _markdown(rows: list[dict[str, Any]], sql_rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
-    lines = [
-        f"# Benchmark {meta['date']}",
-        "",
-        f"Machine: {meta['machine']}. Generator (Locust), service and database on the same machine;",
-        "load avg is the machine's 1-minute load average as each run started (other work included).",
-        "",
-        "| round | profile | scenario | pace | load avg | users | think ms | booking req/s | booked/s "
-        "| p50 ms | p95 ms | p99 ms | booking p99 ms | HTTP/SQL | 31-day look-up p50/p95 ms | gates |",
-        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
-    ]
-    for r in rows:
-        month = f"{r['month31dP50Ms']:g} / {r['month31dP95Ms']:g}" if r["month31dP50Ms"] is not None else "—"
-        lines.append(
-            f"| {r['round']} | {r['profile']} | {r['scenario']} | {r['pace']} | {r['loadAverage']} | "
-            f"{r['users']} | {r['thinkTimeMs']:g} | "
-            f"{r['bookingRequestsPerSecond']} | {r['acknowledgedPerSecond']} | "
-            f"{r['p50Ms']:g} | {r['p95Ms']:g} | "
-            f"{r['p99Ms']:g} | {r['bookingP99Ms']:g} | {r['httpToSql']:.0%} | {month} | "
-            f"{'pass' if r['passed'] else 'FAIL'} |"
-        )
-    lines += [
-        "",
-        "Raw SQL booking transaction (psycopg, no HTTP): the database's limit.",
-        "",
-        "| round | profile | connections | client processes | transactions/s | p50 ms | p95 ms | p99 ms |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for s in sql_rows:
-        lines.append(
-            f"| {s['round']} | {s['profile']} | {s['connections']} | {s['processes']} | {s['rate']} | "
-            f"{s['p50Ms']} | {s['p95Ms']} | {s['p99Ms']} |"
-        )
-    lines += ["", *targets_table(rows), "", "Profiles:", ""]
-    lines += [f"- {p['name']}: {p['description']}" for p in meta["profiles"]]
-    return "\n".join(lines) + "\n"
+def pool_connections(profile: Profile) -> int:
+    """Connections the service's pools may hold in all: what pgbench gets, to compare like with like."""
+    return profile.servers * int(profile.env.get("DB_POOL_MAX_SIZE", DEFAULT_POOL_MAX_SIZE))
 
 
-def targets_table(rows: list[dict[str, Any]]) -> list[str]:
-    """The performance targets, judged per profile and scenario on the worst round of each."""
-    lines = [
-        "Targets (2 cores, everything on one machine): p99 < 100 ms at the paced runs' users;",
-        "booking throughput >= 25 % of the raw SQL rate at saturation. Worst round shown.",
-        "",
-        "| profile | scenario | paced p99 ms | p99 < 100 ms | saturated HTTP/SQL | >= 25 % |",
-        "|---|---|---:|---|---:|---|",
-    ]
-    for profile, scenario in dict.fromkeys((r["profile"], r["scenario"]) for r in rows):
-        mine = [r for r in rows if r["profile"] == profile and r["scenario"] == scenario]
-        paced = [r["p99Ms"] for r in mine if r["pace"] == "paced"]
-        saturated = [r["httpToSql"] for r in mine if r["pace"] == "saturated"]
-        p99 = f"{max(paced):g}" if paced else "—"
-        ratio = f"{min(saturated):.0%}" if saturated else "—"
-        p99_ok = ("yes" if max(paced) < 100 else "no") if paced else "—"
-        ratio_ok = ("yes" if min(saturated) >= 0.25 else "no") if saturated else "—"
-        lines.append(f"| {profile} | {scenario} | {p99} | {p99_ok} | {ratio} | {ratio_ok} |")
-    return lines
-
-
-def _measure_sql(profile: Profile, args: argparse.Namespace) -> SqlBaseline:
+def _measure_sql(profile: Profile, args: argparse.Namespace) -> tuple[SqlBaseline, PgbenchResult]:
+    """The database's limit, on one fresh stack: the psycopg loop, then pgbench."""
     with local_reference_target(servers=profile.servers, env={**LOAD_STACK_ENV, **profile.env}) as target:
         assert target.database_url is not None
-        return measure_sql_baseline(
+        sql = measure_sql_baseline(
             target.database_url, connections=args.sql_connections, seconds=args.sql_seconds
         )
+        pgbench = measure_pgbench(
+            target.database_url,
+            connections=args.pgbench_connections or pool_connections(profile),
+            seconds=args.sql_seconds,
+        )
+        return sql, pgbench
+
+
+def _pgbench_row(profile: Profile, result: PgbenchResult) -> dict[str, Any]:
+    return {
+        "profile": profile.name,
+        "connections": result.connections,
+        "threads": result.threads,
+        "rate": round(result.rate),
+        "p50Ms": round(result.percentile(0.50), 1),
+        "p95Ms": round(result.percentile(0.95), 1),
+        "p99Ms": round(result.percentile(0.99), 1),
+    }
+
+
+def _mix_capacity(
+    profile: Profile, args: argparse.Namespace, out: Path, passthrough: Sequence[str]
+) -> dict[str, Any]:
+    """The paced mix's capacity at the SLO, searched on a fresh stack of the profile."""
+    search = CapacitySearch(
+        Slo.parse(CAPACITY_SLO), min(args.users // 4 or 1, args.capacity_max_users), args.capacity_max_users
+    )
+    step = argparse.Namespace(scenario="mix", step_seconds=args.capacity_step_seconds)
+    extra = ["--think-time-ms", str(args.think_time_ms), *passthrough]
+    with local_reference_target(servers=profile.servers, env={**LOAD_STACK_ENV, **profile.env}) as target:
+        while (users := search.next_users()) is not None:
+            search.record(measure_step(step, target, users, out, extra))
+    meta = {"scenario": "mix", "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "target": "local stack"}
+    write_capacity(search, out, {**meta, "stepSeconds": args.capacity_step_seconds})
+    best = search.capacity()
+    return {
+        "profile": profile.name,
+        "slo": CAPACITY_SLO,
+        "users": best.users if best else None,
+        "atLeast": search.ceiling_reached(),
+        "requestsPerSecond": round(best.requests_per_s, 1) if best else 0.0,
+        "bookingsPerSecond": round(best.bookings_per_s, 1) if best else 0.0,
+        "p99Ms": best.p99_ms if best else None,
+        "steps": len(search.steps),
+        "results": str(out),
+    }
 
 
 def _sql_row(profile: Profile, sql: SqlBaseline) -> dict[str, Any]:
@@ -222,11 +240,14 @@ def cmd_bench(args: argparse.Namespace, passthrough: Sequence[str]) -> int:
     profiles = [PROFILES[name.strip()] for name in args.profiles.split(",") if name.strip()]
     rows: list[dict[str, Any]] = []
     sql_rows: list[dict[str, Any]] = []
+    pgbench_rows: list[dict[str, Any]] = []
+    capacity_rows: list[dict[str, Any]] = []
     # Profiles take turns, round after round, so a busy spell on the machine hits them alike.
     for round_no in range(1, args.repeat + 1):
         for profile in profiles:
-            sql = _measure_sql(profile, args)
+            sql, pgbench = _measure_sql(profile, args)
             sql_rows.append({"round": round_no, **_sql_row(profile, sql)})
+            pgbench_rows.append({"round": round_no, **_pgbench_row(profile, pgbench)})
             paces = {"paced": args.think_time_ms, **({"saturated": 0.0} if args.saturated else {})}
             for scenario in ("race", "mix"):
                 for pace, think_time_ms in paces.items():
@@ -239,15 +260,32 @@ def cmd_bench(args: argparse.Namespace, passthrough: Sequence[str]) -> int:
                     ) as target:
                         run_locust(_run_args(scenario, args, results), target, extra)
                     summary = json.loads((results / "summary.json").read_text())
-                    row = _scenario_row(profile, scenario, pace, summary, sql)
+                    row = _scenario_row(profile, scenario, pace, summary, sql, pgbench)
                     rows.append({"round": round_no, "loadAverage": round(load_before, 1), **row})
+            if args.capacity_max_users:
+                capacity = _mix_capacity(
+                    profile, args, out / f"{profile.name}-mix-capacity-{round_no}", passthrough
+                )
+                capacity_rows.append({"round": round_no, **capacity})
     meta = {
         "date": stamp.strftime("%Y-%m-%d"),
         "machine": machine(),
         "profiles": [{"name": p.name, "description": p.description, "env": p.env} for p in profiles],
     }
-    (out / "bench.json").write_text(json.dumps({**meta, "scenarios": rows, "sql": sql_rows}, indent=2) + "\n")
-    table = _markdown(rows, sql_rows, meta)
+    (out / "bench.json").write_text(
+        json.dumps(
+            {
+                **meta,
+                "scenarios": rows,
+                "sql": sql_rows,
+                "pgbench": pgbench_rows,
+                "mixCapacity": capacity_rows,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    table = bench_markdown(rows, sql_rows, pgbench_rows, meta, capacity_rows)
     (out / "bench.md").write_text(table)
     print(table)
     print(f"benchmark table: {out / 'bench.md'}")

@@ -17,9 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.target import Target, harness_target, resolve_target
+from reference_app.local_stack import free_port
 
 SCENARIOS = {"race": "race.py", "mix": "mix.py"}
 EXIT_NO_SUMMARY = 3
+
+# Every Locust user comes from 127.0.0.1: the service's per-address abuse limits would refuse
+# the run itself, so local stacks started for load run without them (--stack-env can turn them on).
+LOAD_STACK_ENV = {"ABUSE_LIMITS": "off"}
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +48,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="local stack: server env (repeatable)",
     )
+    from load.nemesis.run import add_nemesis_arguments
+
+    add_nemesis_arguments(parser)
 
 
 def results_dir_for(scenario: str, given: str | None) -> Path:
@@ -85,7 +93,10 @@ def locust_command(
         str(results / "locust"),
     ]
     if args.processes:
-        command += ["--processes", str(args.processes)]
+        # A free port for the master rather than Locust's fixed 5557: another distributed run
+        # on the same machine would otherwise make this one fail to start.
+        port = str(free_port())
+        command += ["--processes", str(args.processes), "--master-port", port, "--master-bind-port", port]
     if local:
         command.append("--target-local")
     return command + list(passthrough)
@@ -128,9 +139,11 @@ def cmd_run(
     args: argparse.Namespace, passthrough: Sequence[str], env: Mapping[str, str] | None = None
 ) -> int:
     explicit = resolve_target(base_url=args.base_url, target_file=args.target_file, env=env)
-    # Every Locust user comes from 127.0.0.1: the service's per-address abuse limits would
-    # refuse the run itself, so the local stack runs without them (--stack-env can turn them on).
-    stack_env = {"ABUSE_LIMITS": "off", **parse_env_pairs(args.stack_env)}
+    stack_env = {**LOAD_STACK_ENV, **parse_env_pairs(args.stack_env)}
+    if getattr(args, "nemesis", ""):
+        from load.nemesis.run import cmd_run_with_nemesis
+
+        return cmd_run_with_nemesis(args, explicit, stack_env, passthrough)
     with harness_target(explicit, servers=args.servers, workers=args.server_workers, env=stack_env) as target:
         code, results = run_locust(args, target, passthrough)
     return report_exit(code, results)

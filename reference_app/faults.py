@@ -39,6 +39,9 @@ KNOWN_FAULTS: dict[str, str] = {
         "POST /admin/services refuses durationMinutes over 720 as invalid while the served schema "
         "still offers up to 1440: the server drifted from its schema"
     ),
+    "load_ack_before_commit": "a public booking answers 201 before its transaction commits (the "
+    "commit follows in a background task): a crash or a database restart then loses an "
+    "acknowledged booking",
 }
 
 

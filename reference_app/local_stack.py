@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from reference_app.local_ses import local_ses, lower_priority
+from reference_app.local_ses import LocalSes, local_ses, lower_priority
 from reference_app.migrations import migrate
 from reference_app.postgres_provider import provide_postgres, scratch_database
 from reference_app.seed import SeedResult, seed
@@ -76,6 +76,8 @@ class StackInfo:
     email_sender: ChildProcess | None = None
     # The environment every server process got (PUBLIC_APP_URL, SES_*...): what a target needs.
     server_env: dict[str, str] = field(default_factory=dict)
+    # The moto server standing in for SES (the load harness pauses it to simulate an outage).
+    ses: LocalSes | None = None
 
     @property
     def processes(self) -> list[ChildProcess]:
@@ -207,17 +209,22 @@ def local_stack(
     log_dir: Path | None = None,
     fresh_database: bool = True,
     with_ses: bool = True,
+    postgres_url: str | None = None,
 ) -> Iterator[StackInfo]:
     """PostgreSQL + migrations + demo seed + a moto SES server + `servers` server processes;
     all stopped on exit.
 
     With fresh_database, a scratch database is created on the provided server and dropped
     afterwards, so a DATABASE_URL pointing at a shared server is never written to.
+    `postgres_url` names the server to use instead of the provider's (e.g. one the caller
+    started and may restart).
     """
     log_dir = log_dir or Path(os.environ.get("STACK_LOG_DIR", "artifacts/logs"))
     log_dir.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
-        provided = stack.enter_context(provide_postgres())
+        provided = stack.enter_context(
+            provide_postgres({"DATABASE_URL": postgres_url} if postgres_url else None)
+        )
         url = provided.url
         if fresh_database:
             url = stack.enter_context(scratch_database(provided.url, "booking_stack"))
@@ -236,6 +243,7 @@ def local_stack(
                 )
             )
             info.mailbox_url = ses.url
+            info.ses = ses
             server_env.update(ses.service_env(SENDER))
         server_env.update(env or {})
         info.server_env = server_env

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from locust.argument_parser import LocustArgumentParser
@@ -57,6 +58,11 @@ def add_arguments(parser: LocustArgumentParser) -> None:
     group.add_argument("--gate-p99-ms", type=float, default=0.0, help="p99 limit (0: no p99 gate)")
     group.add_argument("--gate-failure-ratio", type=float, default=0.01)
     group.add_argument("--gate-min-bookings", type=int, default=1)
+    group.add_argument(
+        "--nemesis-log",
+        default="",
+        help="faults injected meanwhile (written by `python -m load run --nemesis`)",
+    )
 
 
 def _master_target(options: Any) -> Target:
@@ -168,5 +174,11 @@ def install_harness(
             return
         from load.common.context import current_context
 
-        summary = judge_run(environment, current_context(), started_at, endpoint_limits)
+        ctx = current_context()
+        nemesis_log = getattr(environment.parsed_options, "nemesis_log", "")
+        if nemesis_log:  # the faults join the history before the audit reads the final state
+            from load.nemesis.schedule import read_fault_log
+
+            ctx.recorder.operations.extend(read_fault_log(Path(nemesis_log)))
+        summary = judge_run(environment, ctx, started_at, endpoint_limits)
         environment.process_exit_code = 0 if summary.passed else EXIT_BREACH

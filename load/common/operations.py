@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Outcome = Literal["ok", "rejected", "indeterminate"]
-Kind = Literal["book", "create", "reschedule", "confirm", "decline", "cancel"]
+Kind = Literal["book", "create", "reschedule", "confirm", "decline", "cancel", "fault"]
 # Operations that make a new job: a public booking, an admin create. Both name their request.
 JOB_CREATING: frozenset[str] = frozenset({"book", "create"})
+# "fault": something the nemesis did to the target (code names it), from injection to recovery.
 OUTCOMES: tuple[Outcome, ...] = ("ok", "rejected", "indeterminate")
 INTERRUPTED = "interrupted"
 
@@ -65,6 +66,7 @@ class Operation:
     job_id: str | None = None
     job_start: str | None = None
     job_end: str | None = None
+    detail: str | None = None  # faults: what was done, in words
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

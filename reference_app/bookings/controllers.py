@@ -8,9 +8,11 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, post
+from litestar.datastructures import State
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from reference_app.abuse_limits import count_bookings_made, public_booking_limit
+from reference_app.bookings.ack_before_commit import book_then_commit_later
 from reference_app.bookings.schemas import BookRequest
 from reference_app.bookings.service import book_slot
 from reference_app.capacity import guard_mode
@@ -43,11 +45,16 @@ class BookingController(Controller):
         self,
         conn: Conn,
         settings: AppSettings,
+        state: State,
         service_id: FromPath[UUID],
         data: JSONBody[BookRequest],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[JobEnvelope]:
         """Book a slot: 201 with the job, pending-confirmation or scheduled per the service."""
+        if settings.has_fault("load_ack_before_commit"):
+            return await book_then_commit_later(
+                state.pool, service_id, data, settings=settings, idempotency_key=idempotency_key
+            )
         service = await load_bookable_service(conn, service_id)
         if settings.has_fault("rules_day_starts_ignore_dst"):
             service = dataclasses.replace(service, day_starts_ignore_dst=True)
