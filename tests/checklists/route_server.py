@@ -39,7 +39,7 @@ class RouteServer:
         self.seen: list[Request] = []
 
     def route(self, method: str, path: str, route: Route | Answer) -> None:
-        self.routes[(method, path)] = route if callable(route) else (lambda _request, a=route: a)
+        self.routes[(method, path)] = _always(route) if isinstance(route, Answer) else route
 
     def find(self, method: str, path: str) -> Route | None:
         if (method, path) in self.routes:
@@ -48,6 +48,13 @@ class RouteServer:
             if m == method and pattern.endswith("/*") and path.startswith(pattern[:-1]):
                 return route
         return None
+
+
+def _always(answer: Answer) -> Route:
+    def route(_request: Request) -> Answer:
+        return answer
+
+    return route
 
 
 def _handler(server: RouteServer) -> type[BaseHTTPRequestHandler]:

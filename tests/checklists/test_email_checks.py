@@ -14,10 +14,15 @@ BOUNCE_PARAMS = {"service_role": "callout", "timeout_seconds": 2}
 SERVICES = {"callout": "svc-callout", "standard": "svc-standard"}
 
 
-def booking_target(url: str, **fields: object) -> Target:
+def booking_target(url: str, *, public_app_url: str | None = None, mailbox_url: str | None = None) -> Target:
     return Target(
-        base_url=url, admin_email="admin@example.com", admin_password="pw", services=SERVICES, **fields
-    )  # type: ignore[arg-type]
+        base_url=url,
+        admin_email="admin@example.com",
+        admin_password="pw",
+        services=SERVICES,
+        public_app_url=public_app_url,
+        mailbox_url=mailbox_url,
+    )
 
 
 def test_bounce_not_suppressed_turns_red(make_context: MakeContext) -> None:
