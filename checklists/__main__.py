@@ -74,7 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with _target(args, console) as target, LiveProgress(console) as progress:
             report = run_checklist(target, options, progress)
     except (ChecklistError, AttestationFileError, TargetError) as exc:
-        console.print(f"[bold red]checklist: {exc}[/]")
+        console.print(f"[bold red]checklist: {exc}[/]", soft_wrap=True)
         return EXIT_HARNESS_ERROR
     except Exception:  # the harness itself broke (e.g. the local stack did not start): not a verdict
         console.print_exception()
