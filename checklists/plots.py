@@ -66,7 +66,7 @@ def latency_distribution(stats_csv: Path, out: Path) -> Path | None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
+    from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
     with stats_csv.open(newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if _number(r.get("Request Count"))]
@@ -80,6 +80,7 @@ def latency_distribution(stats_csv: Path, out: Path) -> Path | None:
             axis.plot([v for _, v in points], [p for p, _ in points], marker=".", label=label)
     axis.set_xscale("log")
     # Plain milliseconds on the log axis (not 10^1 notation).
+    axis.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
     axis.xaxis.set_major_formatter(ScalarFormatter())
     axis.xaxis.set_minor_formatter(NullFormatter())
     axis.set_xlabel("latency (ms, log scale)")
