@@ -3,13 +3,17 @@ either a registered check or an attested item; a broken file is refused with a c
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from checklists.attestations import load_sign_offs
 from checklists.checks import CHECKS
 from checklists.definition import DEFAULT_CHECKLIST, ChecklistError, load_checklist
 from checklists.model import Severity
+
+EXAMPLE_SIGN_OFFS = DEFAULT_CHECKLIST.parent / "examples" / "local-sign-offs.toml"
 
 
 def test_shipped_checklist_covers_every_section_and_sign_off() -> None:
@@ -71,3 +75,22 @@ def test_only_refuses_an_unknown_section() -> None:
     assert {i.section for i in checklist.only(["testing", "MONITORING"]).items} == {"Testing", "Monitoring"}
     with pytest.raises(ChecklistError, match="unknown sections"):
         checklist.only(["Testing", "Marketing"])
+
+
+def test_example_sign_offs_attest_every_sign_off_item_and_waive_only_automated_ones() -> None:
+    checklist = load_checklist(DEFAULT_CHECKLIST, CHECKS.keys())
+    attested = {i.id for i in checklist.items if i.attested}
+    sign_offs = load_sign_offs(
+        EXAMPLE_SIGN_OFFS,
+        attested_ids=attested,
+        automated_ids={i.id for i in checklist.items if not i.attested},
+        today=date(2026, 12, 2),
+    )
+    assert not sign_offs.refused
+    assert set(sign_offs.attestations) == attested
+    assert all(entry.valid for entry in [*sign_offs.attestations.values(), *sign_offs.waivers.values()])
+    assert set(sign_offs.waivers) == {
+        "infra.env-live-data",
+        "infra.ses-production-access",
+        "testing.browsers",
+    }
