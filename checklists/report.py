@@ -54,6 +54,29 @@ class RunReport:
                 links[f"trace: {trace.parent.name}"] = self.relative(trace)
         return links
 
+    @staticmethod
+    def suite_headline(run: SuiteRun) -> str:
+        """One line of what the suite's own summary says."""
+        summary = run.summary
+        if summary is None:
+            return f"no verdict: {run.error}"
+        if run.name == "e2e":
+            return (
+                "; ".join(
+                    f"suite {s.get('suite')}: {s.get('passed', 0)} passed, {s.get('failed', 0)} failed, "
+                    f"{s.get('skipped', 0)} skipped"
+                    for s in summary.get("suites", [])
+                )
+                or "no suite ran"
+            )
+        if run.name == "load-race":
+            counts = (summary.get("verdict") or {}).get("counts") or {}
+            breached = sum(1 for g in summary.get("gates", []) if not g.get("ok"))
+            outcome = "PASS" if summary.get("passed") else "FAIL"
+            return f"{outcome}: {counts.get('book:ok', 0)} bookings acknowledged, {breached} gate(s) breached"
+        passed, failed, skipped = (summary.get(k, 0) for k in ("passed", "failed", "skipped"))
+        return f"{passed} passed, {failed} failed, {skipped} skipped"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.title,
@@ -66,7 +89,12 @@ class RunReport:
             "attestationsFile": self.attestations_file,
             "items": [r.to_json() for r in self.items],
             "suites": [
-                {**run.evidence(), "summary": run.summary, "links": self.suite_links(run)}
+                {
+                    **run.evidence(),
+                    "headline": self.suite_headline(run),
+                    "summary": run.summary,
+                    "links": self.suite_links(run),
+                }
                 for run in self.suites
             ],
             "plots": {title: self.relative(path) for title, path in self.plots.items()},

@@ -63,10 +63,17 @@ def markdown_report(report: RunReport) -> str:
         lines += ["", "## Refused sign-off entries", ""]
         lines += [f"- {entry.kind} `{entry.item_id}`: {entry.problem}" for entry in report.refused]
     if report.suites:
-        lines += ["", "## Suites", "", "| suite | exit code | seconds | reports |", "|---|---:|---:|---|"]
+        lines += [
+            "",
+            "## Suites",
+            "",
+            "| suite | verdict | exit code | seconds | reports |",
+            "|---|---|---:|---:|---|",
+        ]
         for run in report.suites:
             links = ", ".join(f"[{name}]({path})" for name, path in report.suite_links(run).items())
-            lines.append(f"| {run.name} | {run.exit_code} | {run.seconds:.0f} | {links} |")
+            headline = _cell(report.suite_headline(run))
+            lines.append(f"| {run.name} | {headline} | {run.exit_code} | {run.seconds:.0f} | {links} |")
     if report.plots:
         lines += ["", "## Load race latency", ""]
         lines += [f"![{title}]({report.relative(path)})" for title, path in report.plots.items()]
