@@ -201,3 +201,22 @@ def test_a_race_that_double_books_turns_the_item_red(tmp_path: Path) -> None:
     assert not report.verdict.ready
     assert (tmp_path / "report" / "load-race" / "locust_stats_history.csv").exists()
     assert set(report.plots) == {"Latency over time", "Latency distribution"}
+
+
+def test_suites_run_in_calendar_safe_order_whichever_is_asked_first(tmp_path: Path) -> None:
+    """The race fills the shared calendar, so the lifecycle machine (which picks its own times)
+    must run before it, even when an item asks for the race first."""
+    plan = SuitePlan(e2e_suites=frozenset({2}), load_race=True, lifecycle=True)
+    runner = CountingRunner(plan, tmp_path, tmp_path / "target.json")
+    runner.started = []
+    runner.load_race()
+    runner.e2e()
+    runner.lifecycle()
+    assert runner.started == ["lifecycle", "e2e", "load-race"]
+
+
+def test_unplanned_suites_are_not_run_first(tmp_path: Path) -> None:
+    runner = CountingRunner(SuitePlan(load_race=True), tmp_path, tmp_path / "target.json")
+    runner.started = []
+    runner.load_race()
+    assert runner.started == ["load-race"]
