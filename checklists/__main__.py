@@ -81,7 +81,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.print("[bold red]checklist: harness error, no verdict[/]")
         return EXIT_HARNESS_ERROR
     files = write_reports(report)
-    Console().print(summary_table(report))
+    # Logs and CI have no terminal width to go by: wide enough for the findings to stay legible.
+    Console(width=None if sys.stdout.isatty() else 160).print(summary_table(report))
     print(
         f"\n{report.verdict.label}"
         + (f": blocking {', '.join(report.verdict.blockers)}" if report.verdict.blockers else "")

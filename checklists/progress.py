@@ -101,12 +101,11 @@ class LiveProgress:
 
 def summary_table(report: RunReport) -> Table:
     table = Table(title=f"{report.title}: {report.verdict.label}", show_lines=False)
-    for column in ("section", "item", "severity", "status", "finding"):
-        table.add_column(column, overflow="fold")
+    for column in ("item", "severity", "status", "finding"):
+        table.add_column(column, overflow="fold", no_wrap=column != "finding")
     for item_report in report.items:
         style = STYLE.get(item_report.status.value, "")
         table.add_row(
-            item_report.item.section,
             item_report.item.id,
             item_report.item.severity.value,
             f"[{style}]{item_report.label}[/]",
