@@ -15,7 +15,11 @@ from collections.abc import Mapping
 ALLOW_VALUE = "break-this-service"
 
 # name -> what the variant breaks. Each caller checks `settings.has_fault(name)` at one place.
-KNOWN_FAULTS: dict[str, str] = {}
+KNOWN_FAULTS: dict[str, str] = {
+    "checklist_dashboard_link_internal_host": (
+        "contractor emails link to an internal host instead of PUBLIC_APP_URL (emails/sender.py)"
+    ),
+}
 
 
 class FaultConfigError(ValueError):
