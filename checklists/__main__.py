@@ -20,6 +20,9 @@ from checklists.runner import RunOptions, run_checklist
 from checklists.verdict import EXIT_HARNESS_ERROR
 from harness.target import Target, TargetError, harness_target, resolve_target
 
+# Logs and CI have no terminal width to go by: wide enough for the findings to stay legible.
+LOG_WIDTH = 160
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m checklists", description=__doc__)
@@ -56,7 +59,7 @@ def _target(args: argparse.Namespace, console: Console) -> Iterator[Target]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    console = Console(stderr=True)
+    console = Console(stderr=True, width=None if sys.stderr.isatty() else LOG_WIDTH)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     options = RunOptions(
         report_dir=args.report_dir or Path("artifacts") / "checklists" / stamp,
@@ -81,8 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.print("[bold red]checklist: harness error, no verdict[/]")
         return EXIT_HARNESS_ERROR
     files = write_reports(report)
-    # Logs and CI have no terminal width to go by: wide enough for the findings to stay legible.
-    Console(width=None if sys.stdout.isatty() else 160).print(summary_table(report))
+    Console(width=None if sys.stdout.isatty() else LOG_WIDTH).print(summary_table(report))
     print(
         f"\n{report.verdict.label}"
         + (f": blocking {', '.join(report.verdict.blockers)}" if report.verdict.blockers else "")
