@@ -47,7 +47,7 @@ class SuiteRun:
     error: str | None = None
 
     def evidence(self) -> dict[str, Any]:
-        return {
+        detail: dict[str, Any] = {
             "suite": self.name,
             "command": " ".join(self.command),
             "exitCode": self.exit_code,
@@ -55,6 +55,16 @@ class SuiteRun:
             "log": str(self.log_path),
             "error": self.error,
         }
+        if self.error or self.exit_code:
+            detail["logTail"] = self.log_tail()
+        return detail
+
+    def log_tail(self, lines: int = 15) -> list[str]:
+        """The last lines of the suite's output: why it failed, without opening the log."""
+        try:
+            return self.log_path.read_text(errors="replace").splitlines()[-lines:]
+        except OSError:
+            return []
 
 
 def junit_counts(path: Path) -> dict[str, Any]:

@@ -220,3 +220,11 @@ def test_unplanned_suites_are_not_run_first(tmp_path: Path) -> None:
     runner.started = []
     runner.load_race()
     assert runner.started == ["load-race"]
+
+
+def test_a_suite_that_breaks_shows_the_end_of_its_output(tmp_path: Path) -> None:
+    log = tmp_path / "output.log"
+    log.write_text("collecting\nerror: unrecognized arguments: --e2e-report-dir\n")
+    run = SuiteRun("e2e", ["pytest"], tmp_path, log, 4, 1.0, None, "no summary.json")
+    result = judge_e2e(run, [1])
+    assert result.evidence[0].detail["logTail"][-1] == "error: unrecognized arguments: --e2e-report-dir"
