@@ -97,8 +97,10 @@ def deployed_version(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResul
     commit = checkout_commit(ctx.repo_root)
     if commit is None:
         return CheckResult.skipped("no --expect-version given and this is not a git checkout", exchange)
-    # The contract's version ends in "+g<commit>"; short commits may differ in length.
-    running = version.rpartition("+g")[2] if "+g" in version else ""
+    # The contract's version ends in "+g<commit>" (perhaps with a suffix such as ".dirty");
+    # short commits may differ in length.
+    found = re.search(r"\+g([0-9a-f]{4,40})", version)
+    running = found[1] if found else ""
     if running and (running.startswith(commit) or commit.startswith(running)):
         return CheckResult.passed(f"running {version}, this checkout's commit {commit}", exchange)
     return CheckResult.failed(f"running {version!r}, not this checkout's commit {commit}", exchange)

@@ -11,11 +11,12 @@ import psycopg
 import pytest
 
 from checklists.checks.service import cors_restricted, deployed_version, env_file, migrations_applied
+from checklists.context import checkout_commit
 from checklists.model import Outcome
 from harness.target import Target
 from reference_app.migrations import available_migrations, migrate
 from reference_app.postgres_provider import ProvidedPostgres, scratch_database
-from tests.checklists.conftest import MakeContext
+from tests.checklists.conftest import REPO_ROOT, MakeContext
 from tests.checklists.route_server import Answer, Request, RouteServer, serving
 
 APP = "https://book.example.com"
@@ -169,3 +170,21 @@ def test_no_env_file_is_skipped_with_the_reason(make_context: MakeContext) -> No
     result = env_file(make_context(), ENV_PARAMS)
     assert result.outcome is Outcome.SKIPPED
     assert "no --env-file" in result.summary
+
+
+@pytest.mark.parametrize(
+    ("reported", "outcome"),
+    [
+        ("0.1.0+g{commit}", Outcome.PASSED),
+        ("0.1.0+g{commit}.dirty", Outcome.PASSED),
+        ("0.1.0+g0000000", Outcome.FAILED),
+    ],
+)
+def test_version_defaults_to_this_checkouts_commit(
+    make_context: MakeContext, reported: str, outcome: Outcome
+) -> None:
+    commit = checkout_commit(REPO_ROOT)
+    assert commit, "the tests run from a git checkout"
+    with serving(health_server({"status": "ok", "version": reported.format(commit=commit)})) as url:
+        result = deployed_version(make_context(Target(base_url=url)), {})
+    assert result.outcome is outcome, result.summary
