@@ -228,3 +228,22 @@ def test_a_suite_that_breaks_shows_the_end_of_its_output(tmp_path: Path) -> None
     run = SuiteRun("e2e", ["pytest"], tmp_path, log, 4, 1.0, None, "no summary.json")
     result = judge_e2e(run, [1])
     assert result.evidence[0].detail["logTail"][-1] == "error: unrecognized arguments: --e2e-report-dir"
+
+
+def test_a_suite_that_hangs_is_stopped_with_its_children(tmp_path: Path) -> None:
+    runner = SuiteRunner(SuitePlan(), tmp_path, tmp_path / "target.json", timeout_seconds=1)
+    # A shell whose child would outlive it: both must be gone when the run returns.
+    marker = tmp_path / "child.pid"
+    command = ["sh", "-c", f"sleep 60 & echo $! > {marker}; wait"]
+    run = runner._run("e2e", command, tmp_path / "e2e")
+    assert run.error == "stopped after 1 s without finishing"
+    assert process_gone(int(marker.read_text()))
+
+
+def process_gone(pid: int) -> bool:
+    """No such process, or only a zombie waiting for its parent to read its exit status."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"
