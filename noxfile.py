@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nox
@@ -24,16 +25,17 @@ def run_pytest(session: nox.Session, *paths: str) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite on a real PostgreSQL (DATABASE_URL, Docker, or an embedded server)."""
-    install(session, "stack", "test", "load")
+    # checklists + e2e: the checklist's tests draw plots and open its report in Chromium.
+    install(session, "stack", "test", "load", "checklists", "e2e")
     run_pytest(session, "tests", "properties")
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    install(session, "stack", "test", "lint", "load")
+    install(session, "stack", "test", "lint", "load", "checklists")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("mypy", "reference_app", "harness", "load")
+    session.run("mypy", "reference_app", "harness", "load", "checklists")
 
 
 # Browser-test artifacts: a trace and a screenshot of each failing test.
@@ -107,3 +109,17 @@ def bench(session: nox.Session) -> None:
     artifacts/bench/<timestamp>/bench.md. Options after `--` go to `python -m load bench`."""
     install(session, "stack", "load")
     session.run("python", "-m", "load", "bench", *session.posargs)
+
+
+@nox.session
+def verify(session: nox.Session) -> None:
+    """The main job: start the local reference stack, run the whole pre-production checklist with
+    every suite against it, and write the readiness report to artifacts/verify/<timestamp>/.
+    Options after `--` go to `python -m checklists run`, e.g. `-- --attestations sign-offs.toml
+    --gate` or `-- --target-file staging.json`."""
+    install(session, "stack", "test", "e2e", "load", "checklists")
+    options = list(session.posargs)
+    if "--report-dir" not in options:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        options = ["--report-dir", f"artifacts/verify/{stamp}", *options]
+    session.run("python", "-m", "checklists", "run", *options)

@@ -217,6 +217,8 @@ def cmd_stack(args: argparse.Namespace) -> int:
                 json.dump(info.target_json(), fh, indent=2)
         seed = info.seed
         print(f"Reference booking service is up at {info.base_url} (database: {info.database_source})")
+        print(f"  calendar:  {info.base_url}/schedule (staff; sign in as the admin below)")
+        print(f"  booking:   {info.base_url}/book/{seed.services['standard']} (the public booking page)")
         print(f"  API docs:  {info.base_url}/schema/swagger")
         print(f"  health:    {info.base_url}/health")
         print(f"  metrics:   {info.base_url}/metrics (bearer token: metricsToken in the info file)")
@@ -224,7 +226,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
             print(f"  mailbox:   {info.mailbox_url}/moto-api/data.json (moto SES: sent emails)")
         print(f"  admin:     {seed.admin_email} / {seed.admin_password}")
         for key, service_id in seed.services.items():
-            print(f"  service {key:<13} {info.base_url}/services/{service_id}")
+            print(f"  service {key:<13} {info.base_url}/services/{service_id}  page: /book/{service_id}")
         print("Press Ctrl-C to stop.", flush=True)
         try:
             while all(child.process.poll() is None for child in info.processes):

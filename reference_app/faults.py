@@ -42,6 +42,9 @@ KNOWN_FAULTS: dict[str, str] = {
     "load_ack_before_commit": "a public booking answers 201 before its transaction commits (the "
     "commit follows in a background task): a crash or a database restart then loses an "
     "acknowledged booking",
+    "checklist_dashboard_link_internal_host": (
+        "contractor emails link to an internal host instead of PUBLIC_APP_URL (emails/sender.py)"
+    ),
 }
 
 

@@ -24,6 +24,10 @@ from reference_app.emails.transport import EmailTransport
 from reference_app.settings import Settings
 from reference_app.sql import query
 
+# Where the broken variant `checklist_dashboard_link_internal_host` points contractor emails:
+# a host only the inside of a network would know (reference_app/faults.py).
+INTERNAL_HOST_URL = "http://booking-internal:8000"
+
 log = logging.getLogger(__name__)
 
 
@@ -54,6 +58,11 @@ class OutboxSender:
         self.transport = transport
         self.retry = RetryPolicy.from_settings(settings)
 
+    def _public_app_url(self) -> str:
+        if self.settings.has_fault("checklist_dashboard_link_internal_host"):
+            return INTERNAL_HOST_URL
+        return self.settings.public_app_url
+
     async def send_one(self) -> bool:
         """Send the next due email, if any; True when a row was processed (sent or failed)."""
         async with self.pool.connection() as conn, conn.transaction():
@@ -72,7 +81,7 @@ class OutboxSender:
                     row["kind"],
                     row["recipient"],
                     row["payload"],
-                    public_app_url=self.settings.public_app_url,
+                    public_app_url=self._public_app_url(),
                 )
                 message = build_message(rendered, sender=self.settings.ses_from_address, outbox_id=row["id"])
                 message_id = await asyncio.to_thread(

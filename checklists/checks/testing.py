@@ -1,0 +1,192 @@
+"""Testing items: each reads the verdict of the harness suite that proves it (see suites.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from checklists.checks.registry import check
+from checklists.context import CheckContext
+from checklists.model import CheckResult, Evidence, Item, Outcome, judged
+from checklists.suites import SuitePlan, SuiteRun
+
+ENGINES = ("chromium", "firefox", "webkit")
+_ENGINE_IN_ID = re.compile(r"\[(?:[^\]]*-)?(chromium|firefox|webkit)(?:-[^\]]*)?\]")
+# Which checks need which suites besides the E2E suites named in their params.
+NEEDS_LOAD_RACE = frozenset({"no_double_booking"})
+NEEDS_LIFECYCLE = frozenset({"lifecycle_transitions"})
+
+
+def e2e_suites_of(item: Item) -> set[int]:
+    numbers = item.params.get("suites", [])
+    if "suite" in item.params:
+        numbers = [*numbers, item.params["suite"]]
+    return {int(n) for n in numbers}
+
+
+def plan_for(items: Iterable[Item], **options: Any) -> SuitePlan:
+    """Every suite the items need, so each runs once for all of them."""
+    items = list(items)
+    return SuitePlan(
+        e2e_suites=frozenset(n for item in items for n in e2e_suites_of(item)),
+        load_race=any(item.check in NEEDS_LOAD_RACE for item in items),
+        lifecycle=any(item.check in NEEDS_LIFECYCLE for item in items),
+        **options,
+    )
+
+
+def _run_evidence(run: SuiteRun, extra: Any = None) -> Evidence:
+    detail = run.evidence()
+    if extra is not None:
+        detail["verdict"] = extra
+    return Evidence(f"{run.name} run", detail)
+
+
+def _suite_entry(summary: Mapping[str, Any], number: int) -> Mapping[str, Any] | None:
+    return next((s for s in summary.get("suites", []) if s.get("suite") == number), None)
+
+
+def judge_e2e(run: SuiteRun, numbers: Sequence[int]) -> CheckResult:
+    """Each named suite ran, none of its cases failed, and at least one passed."""
+    if run.summary is None:
+        return CheckResult.failed(f"E2E gave no verdict: {run.error}", _run_evidence(run))
+    failures: list[str] = []
+    skipped: list[str] = []
+    parts: list[str] = []
+    shown: list[Any] = []
+    for number in sorted(numbers):
+        entry = _suite_entry(run.summary, number)
+        if entry is None:
+            failures.append(f"E2E suite {number} did not run")
+            continue
+        cases = entry.get("cases", [])
+        shown.append({k: entry.get(k) for k in ("suite", "name", "passed", "failed", "skipped")})
+        bad = [c for c in cases if c.get("outcome") == "failed"]
+        if bad or entry.get("failed", 0):
+            failures.append(
+                f"E2E suite {number} ({entry.get('name')}): {entry.get('failed', len(bad))} failed"
+            )
+            shown.extend(
+                {"failed": c.get("test"), "case": c.get("case"), "reason": c.get("reason")} for c in bad
+            )
+        elif not entry.get("passed", 0):
+            reasons = sorted({str(c.get("reason")) for c in cases if c.get("outcome") == "skipped"})
+            skipped.append(f"E2E suite {number}: every case skipped ({'; '.join(reasons) or 'no reason'})")
+        else:
+            parts.append(f"suite {number}: {entry['passed']} passed")
+    evidence = _run_evidence(run, shown)
+    if failures:
+        return CheckResult.failed("; ".join(failures), evidence)
+    if skipped:
+        return CheckResult.skipped("; ".join(skipped), evidence)
+    return CheckResult.passed("E2E " + ", ".join(parts), evidence)
+
+
+def judge_load_race(run: SuiteRun) -> CheckResult:
+    """The race's gates and audit passed: no double-booking, no lost or phantom booking."""
+    if run.summary is None:
+        return CheckResult.failed(f"the load race gave no verdict: {run.error}", _run_evidence(run))
+    verdict = run.summary.get("verdict") or {}
+    checks = {c.get("name"): c for c in verdict.get("checks", [])}
+    failed_checks = [c for c in checks.values() if not c.get("ok") and not c.get("informational")]
+    breaches = [g for g in run.summary.get("gates", []) if not g.get("ok")]
+    shown = {
+        "passed": run.summary.get("passed"),
+        "auditOk": verdict.get("ok"),
+        "counts": verdict.get("counts"),
+        "failedChecks": [{k: c.get(k) for k in ("name", "count", "evidence")} for c in failed_checks],
+        "breachedGates": breaches,
+    }
+    evidence = _run_evidence(run, shown)
+    failures = [f"audit check {c.get('name')}: {c.get('count')}" for c in failed_checks]
+    failures += [f"gate {g.get('name')}: {g.get('measured')} (limit {g.get('limit')})" for g in breaches]
+    if not verdict:
+        failures.append(f"no audit verdict ({run.summary.get('auditError')})")
+    if run.summary.get("passed") is not True and not failures:
+        failures.append("the race did not pass")
+    booked = (verdict.get("counts") or {}).get("book:ok", 0)
+    return judged(failures, f"load race audited: {booked} bookings, none double-booked or lost", [evidence])
+
+
+def judge_lifecycle(run: SuiteRun) -> CheckResult:
+    if run.summary is None:
+        return CheckResult.failed(f"the lifecycle machine gave no verdict: {run.error}", _run_evidence(run))
+    counts = run.summary
+    evidence = _run_evidence(run, counts)
+    if counts["failed"] or run.exit_code not in (0, None):
+        names = counts.get("failures") or [f"pytest exit code {run.exit_code}"]
+        return CheckResult.failed(f"lifecycle machine failed: {names}", evidence)
+    if not counts["passed"]:
+        return CheckResult.skipped(f"lifecycle machine skipped: {counts.get('skipReasons')}", evidence)
+    return CheckResult.passed(f"lifecycle machine: {counts['passed']} passed", evidence)
+
+
+def combined(results: Sequence[CheckResult]) -> CheckResult:
+    """Failed if any part failed, else skipped if any was skipped, else passed; all evidence kept."""
+    evidence = [e for r in results for e in r.evidence]
+    summary = "; ".join(r.summary for r in results)
+    for outcome in (Outcome.FAILED, Outcome.SKIPPED):
+        if any(r.outcome is outcome for r in results):
+            return CheckResult(outcome, summary, evidence)
+    return CheckResult(Outcome.PASSED, summary, evidence)
+
+
+@check("e2e_suites")
+def e2e_suites(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
+    return judge_e2e(ctx.suites.e2e(), [int(n) for n in params.get("suites", [])])
+
+
+@check("no_double_booking")
+def no_double_booking(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
+    numbers = [int(n) for n in params.get("suites", [])]
+    parts = [judge_e2e(ctx.suites.e2e(), numbers)] if numbers else []
+    return combined([*parts, judge_load_race(ctx.suites.load_race())])
+
+
+@check("lifecycle_transitions")
+def lifecycle_transitions(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
+    numbers = [int(n) for n in params.get("suites", [])]
+    parts = [judge_e2e(ctx.suites.e2e(), numbers)] if numbers else []
+    return combined([*parts, judge_lifecycle(ctx.suites.lifecycle())])
+
+
+def judge_engines(run: SuiteRun, number: int, minimum: int) -> CheckResult:
+    """Suite `number` passed on at least `minimum` browser engines (engines read from test ids)."""
+    if run.summary is None:
+        return CheckResult.failed(f"E2E gave no verdict: {run.error}", _run_evidence(run))
+    entry = _suite_entry(run.summary, number)
+    if entry is None:
+        return CheckResult.failed(f"E2E suite {number} did not run", _run_evidence(run))
+    by_engine: dict[str, dict[str, int]] = {}
+    reasons: dict[str, set[str]] = {}
+    for case in entry.get("cases", []):
+        match = _ENGINE_IN_ID.search(str(case.get("test", "")))
+        engine = match[1] if match else "chromium"  # pytest-playwright's default when unnamed
+        outcome = str(case.get("outcome"))
+        by_engine.setdefault(engine, {}).setdefault(outcome, 0)
+        by_engine[engine][outcome] += 1
+        if outcome != "passed" and case.get("reason"):
+            reasons.setdefault(engine, set()).add(str(case["reason"]))
+    passing = sorted(e for e, c in by_engine.items() if c.get("passed") and not c.get("failed"))
+    failing = sorted(e for e, c in by_engine.items() if c.get("failed"))
+    evidence = _run_evidence(run, {"browsers": run.summary.get("browser"), "byEngine": by_engine})
+    if failing:
+        return CheckResult.failed(f"E2E suite {number} failed on {', '.join(failing)}", evidence)
+    if len(passing) >= minimum:
+        return CheckResult.passed(f"E2E suite {number} passed on {', '.join(passing)}", evidence)
+    missing = [
+        f"{e} ({'; '.join(sorted(reasons[e])) if e in reasons else 'not run'})"
+        for e in ENGINES
+        if e not in passing
+    ]
+    return CheckResult.failed(
+        f"E2E suite {number} passed on {len(passing)} engine(s) ({', '.join(passing) or 'none'}), "
+        f"{minimum} needed; missing: {', '.join(missing)}",
+        evidence,
+    )
+
+
+@check("browser_engines")
+def browser_engines(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
+    return judge_engines(ctx.suites.e2e(), int(params.get("suite", 10)), int(params.get("minimum", 2)))
