@@ -6,9 +6,11 @@ import logging
 from typing import Any
 
 import msgspec
+import psycopg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from psycopg_pool import PoolTimeout
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,19 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     return _respond(exc.status_code, code, exc.detail or code.replace("_", " "), exc.extra or None, headers)
 
 
+def database_unavailable_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # The database went away (restart, terminated connection, no pooled connection in time):
+    # the service's state, not a bug, so 503 with a hint to retry, not 500. A write cut short
+    # here may or may not have committed: clients retry with their Idempotency-Key.
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return _respond(
+        503,
+        "database_unavailable",
+        "The database is unavailable; try again shortly.",
+        headers={"Retry-After": "1"},
+    )
+
+
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(
@@ -98,5 +113,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ApiError: api_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
+    psycopg.OperationalError: database_unavailable_handler,
+    PoolTimeout: database_unavailable_handler,
     Exception: unexpected_error_handler,
 }
