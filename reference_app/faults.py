@@ -20,6 +20,8 @@ KNOWN_FAULTS: dict[str, str] = {
     "e2e_rule_same_day_off": "public bookings skip the same-day rule (the page still hides those days)",
     "e2e_emails_not_queued": "a public booking queues none of its emails",
     "e2e_page_overflows_phone": "the booking page holds a row wider than a phone's screen",
+    "e2e_calendar_create_ignores_conflicts": "the calendar's create form books over other jobs",
+    "e2e_calendar_offers_every_move": "the job panel offers every lifecycle move, allowed or not",
 }
 
 

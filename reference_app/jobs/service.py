@@ -100,7 +100,9 @@ def _capacity(booking_settings: Any) -> int:
     return settings_from_json(booking_settings).max_bookings_per_slot
 
 
-async def create_job(conn: Connection, principal: Principal, body: CreateJob, *, guarded: bool) -> JobOut:
+async def create_job(
+    conn: Connection, principal: Principal, body: CreateJob, *, guarded: bool, check_conflicts: bool = True
+) -> JobOut:
     service = None
     if body.service_id is not None:
         service = await _tenant_service(conn, principal, body.service_id)
@@ -122,7 +124,7 @@ async def create_job(conn: Connection, principal: Principal, body: CreateJob, *,
             capacity=_capacity(service["booking_settings"] if service else None),
             guarded=guarded,
         )
-        if conflicts:
+        if conflicts and check_conflicts:
             raise conflict_error(conflicts)
         contact_id = None
         if body.contact is not None:
