@@ -98,23 +98,22 @@ async def book_slot(
         )
         row = await cur.fetchone()
         assert row is not None
-        if queue_emails:
-            await enqueue(
-                conn,
-                service.tenant_id,
-                row["id"],
-                snapshot(
-                    {
-                        **row,
-                        "job_id": row["id"],
-                        "tenant_name": service.tenant_name,
-                        "time_zone": service.tz.key,
-                        "notification_email": service.notification_email,
-                        "service_name": service.name,
-                    }
-                ),
-                booking_kinds(row["status"]),
-            )
+        await enqueue(
+            conn,
+            service.tenant_id,
+            row["id"],
+            snapshot(
+                {
+                    **row,
+                    "job_id": row["id"],
+                    "tenant_name": service.tenant_name,
+                    "time_zone": service.tz.key,
+                    "notification_email": service.notification_email,
+                    "service_name": service.name,
+                }
+            ),
+            booking_kinds(row["status"]) if queue_emails else [],
+        )
         response = msgspec.to_builtins({"job": job_out(row)})
         if idempotency_key is not None:
             await conn.execute(
