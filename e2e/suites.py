@@ -155,6 +155,10 @@ CASES: dict[str, Case] = {
     # Teeth: each guarding suite fails against a service broken the way it guards against.
     "test_suite2_catches_double_booking": Case(2, "Teeth: fails with the concurrency guard off"),
     "test_suite3_catches_a_rule_switched_off": Case(3, "Teeth: fails with the same-day rule off"),
+    "test_suite4_catches_a_create_over_another_job": Case(
+        4, "Teeth: fails when the calendar creates over another job"
+    ),
+    "test_suite5_catches_moves_offered_out_of_turn": Case(5, "Teeth: fails when every move is offered"),
     "test_suite6_catches_emails_not_queued": Case(6, "Teeth: fails when bookings queue no email"),
     "test_suite9_catches_a_page_wider_than_a_phone": Case(
         9, "Teeth: fails on a booking page wider than a phone"

@@ -29,8 +29,11 @@ ALLOWED = {
 
 
 def assert_offered(schedule: SchedulePage, status: str) -> None:
-    for action in ALL_ACTIONS:
-        expect(schedule.action(action)).to_have_count(1 if action in ALLOWED[status] else 0)
+    expect(schedule.panel).to_have_attribute("data-status", status)  # the panel is rendered whole
+    offered = {action for action in ALL_ACTIONS if schedule.action(action).count()}
+    assert offered == ALLOWED[status], (
+        f"a {status} job offers {sorted(offered)}; the lifecycle allows {sorted(ALLOWED[status])}"
+    )
 
 
 def test_pending_job_is_orange_everywhere_and_confirm_turns_it_blue(

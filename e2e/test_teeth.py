@@ -25,7 +25,13 @@ E2E_DIR = Path(__file__).resolve().parent
 ROOT = E2E_DIR.parent
 
 BROKEN_ENV = {
-    **fault_env("e2e_rule_same_day_off", "e2e_emails_not_queued", "e2e_page_overflows_phone"),
+    **fault_env(
+        "e2e_rule_same_day_off",
+        "e2e_emails_not_queued",
+        "e2e_page_overflows_phone",
+        "e2e_calendar_create_ignores_conflicts",
+        "e2e_calendar_offers_every_move",
+    ),
     "BOOKING_CONCURRENCY_GUARD": "off",
 }
 # module -> tests run against the broken service
@@ -35,6 +41,8 @@ SUITE_TESTS = {
         "test_same_day_is_not_offered_and_is_refused",
         "test_outside_working_hours_is_not_offered_and_is_refused",  # the control
     ],
+    "test_suite_04_admin_conflicts.py": ["test_create_over_a_booked_slot_lists_the_overlapping_jobs"],
+    "test_suite_05_job_lifecycle.py": ["test_moves_not_allowed_are_not_offered"],
     "test_suite_06_emails.py": ["test_instant_booking_emails_client_and_contractor"],
     "test_suite_09_mobile.py": ["test_booking_by_tapping_on_a_phone"],
 }
@@ -102,6 +110,16 @@ def test_suite3_catches_a_rule_switched_off(broken_run: dict[str, list[dict[str,
     assert_caught(broken_run, "test_same_day_is_not_offered_and_is_refused", "same_day_not_allowed")
     (control,) = broken_run["test_outside_working_hours_is_not_offered_and_is_refused"]
     assert control["outcome"] == "passed", f"the control failed too: {control}"
+
+
+@pytest.mark.suite4
+def test_suite4_catches_a_create_over_another_job(broken_run: dict[str, list[dict[str, Any]]]) -> None:
+    assert_caught(broken_run, "test_create_over_a_booked_slot_lists_the_overlapping_jobs", "job_conflict")
+
+
+@pytest.mark.suite5
+def test_suite5_catches_moves_offered_out_of_turn(broken_run: dict[str, list[dict[str, Any]]]) -> None:
+    assert_caught(broken_run, "test_moves_not_allowed_are_not_offered", "the lifecycle allows")
 
 
 @pytest.mark.suite6

@@ -111,8 +111,9 @@ async def book_slot(
             }
         )
         # The emails commit with the job: a booking nobody is told about must not exist.
-        if queue_emails and not emails_after_commit:
-            await enqueue(conn, service.tenant_id, row["id"], emails, booking_kinds(row["status"]))
+        if not emails_after_commit:
+            kinds = booking_kinds(row["status"]) if queue_emails else []
+            await enqueue(conn, service.tenant_id, row["id"], emails, kinds)
         response = msgspec.to_builtins({"job": job_out(row)})
         if idempotency_key is not None:
             await conn.execute(

@@ -101,7 +101,8 @@ def _capacity(booking_settings: Any) -> int:
 
 
 async def create_job(
-    conn: Connection, principal: Principal, body: CreateJob, *, guarded: bool | GuardMode
+    conn: Connection, principal: Principal, body: CreateJob, *, guarded: bool | GuardMode,
+    check_conflicts: bool = True,
 ) -> JobOut:
     service = None
     if body.service_id is not None:
@@ -125,7 +126,7 @@ async def create_job(
             guarded=guarded,
             service_id=body.service_id,
         )
-        if conflicts:
+        if conflicts and check_conflicts:
             raise conflict_error(conflicts)
         contact_id = None
         if body.contact is not None:

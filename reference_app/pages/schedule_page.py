@@ -100,6 +100,8 @@ async def render_schedule(
     selected, history, job_error = await _selected_job(conn, session, job_id)
     shown_error = error or job_error
     actions = [a for a in ACTIONS if selected is not None and next_status(a, selected.status) is not None]
+    if selected is not None and settings.has_fault("e2e_calendar_offers_every_move"):
+        actions = list(ACTIONS)
     return Template(
         "schedule/page.html",
         context={
@@ -155,7 +157,11 @@ class SchedulePageController(Controller):
         try:
             body = create_job_body(values, session.principal.tz)
             job = await jobs.create_job(
-                conn, session.principal, body, guarded=guard_mode(settings, admin=True)
+                conn,
+                session.principal,
+                body,
+                guarded=guard_mode(settings, admin=True),
+                check_conflicts=not settings.has_fault("e2e_calendar_create_ignores_conflicts"),
             )
         except ApiError as exc:
             return await render_schedule(
