@@ -132,14 +132,14 @@ def cmd_capacity(args: argparse.Namespace, passthrough: Sequence[str]) -> int:
     with harness_target(explicit, servers=args.servers, env=LOAD_STACK_ENV) as target:
         while (users := search.next_users()) is not None:
             print(
-                f"capacity: step {len(search.steps) + 1}: {users} users for {args.step_seconds:g} s",
+                f"capacity: step {len(search.steps) + 1}: {users} user(s) for {args.step_seconds:g} s",
                 flush=True,
             )
             step = measure_step(args, target, users, out, passthrough)
             search.record(step)
             breaches = slo.breaches(step)
             print(
-                f"capacity: {users} users: " + ("met the SLO" if not breaches else "; ".join(breaches)),
+                f"capacity: {users} user(s): " + ("met the SLO" if not breaches else "; ".join(breaches)),
                 flush=True,
             )
         meta = {

@@ -38,14 +38,19 @@ def capacity_json(search: CapacitySearch, meta: dict[str, Any]) -> dict[str, Any
     }
 
 
+def _users(count: int) -> str:
+    return f"{count} user" if count == 1 else f"{count} users"
+
+
 def headline(search: CapacitySearch) -> str:
     best = search.capacity()
     if best is None:
-        return f"CAPACITY: none: not even {min(m.users for m in search.steps)} users met {search.slo}"
+        fewest = min(m.users for m in search.steps)
+        return f"CAPACITY: none: not even {_users(fewest)} met {search.slo}"
     bound = "at least " if search.ceiling_reached() else ""
     ceiling = f" (the ceiling, --max-users {search.max_users})" if search.ceiling_reached() else ""
     return (
-        f"CAPACITY at {search.slo}: {bound}{best.users} users{ceiling}, "
+        f"CAPACITY at {search.slo}: {bound}{_users(best.users)}{ceiling}, "
         f"{best.requests_per_s:.1f} requests/s, {best.bookings_per_s:.1f} bookings/s "
         f"(p50 {best.p50_ms:g} ms, p95 {best.p95_ms:g} ms, p99 {best.p99_ms:g} ms, "
         f"failures {best.failure_ratio:.2%})"
