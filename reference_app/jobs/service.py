@@ -101,7 +101,11 @@ def _capacity(booking_settings: Any) -> int:
 
 
 async def create_job(
-    conn: Connection, principal: Principal, body: CreateJob, *, guarded: bool | GuardMode,
+    conn: Connection,
+    principal: Principal,
+    body: CreateJob,
+    *,
+    guarded: bool | GuardMode,
     check_conflicts: bool = True,
 ) -> JobOut:
     service = None
