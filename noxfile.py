@@ -35,7 +35,7 @@ def lint(session: nox.Session) -> None:
     install(session, "stack", "test", "lint", "load", "checklists")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("mypy", "reference_app", "harness", "load", "checklists")
+    session.run("mypy", "reference_app", "harness", "load", "checklists", "e2e")
 
 
 # Browser-test artifacts: a trace and a screenshot of each failing test.
