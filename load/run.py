@@ -93,10 +93,10 @@ def locust_command(
         str(results / "locust"),
     ]
     if args.processes:
-        # A free port for the master rather than Locust's fixed 5557: another distributed run
-        # on the same machine would otherwise make this one fail to start.
-        port = str(free_port())
-        command += ["--processes", str(args.processes), "--master-port", port, "--master-bind-port", port]
+        # Master and workers talk over a free port of their own: Locust's default (5557) is
+        # shared by every run on the machine, and a second run's master could not bind it.
+        port = str(free_port(""))
+        command += ["--processes", str(args.processes), "--master-bind-port", port, "--master-port", port]
     if local:
         command.append("--target-local")
     return command + list(passthrough)

@@ -50,12 +50,16 @@ def race_against(
     run = subprocess.run(
         command, env={**os.environ, "DATABASE_URL": pg_url}, capture_output=True, text=True, timeout=300
     )
-    return run, json.loads((results / "summary.json").read_text())
+    summary = results / "summary.json"
+    # A run that died before judging (it says why on stderr) judged nothing: an empty verdict.
+    empty: dict[str, Any] = {"passed": None, "verdict": {"ok": None, "checks": []}}
+    return run, json.loads(summary.read_text()) if summary.exists() else empty
 
 
 def overfilled(summary: dict[str, Any]) -> list[dict[str, Any]]:
     checks = {c["name"]: c for c in summary["verdict"]["checks"]}
-    return checks["double_booking"]["evidence"] + checks["overbooked_during_run"]["evidence"]
+    names = ("double_booking", "overbooked_during_run")
+    return [evidence for name in names if name in checks for evidence in checks[name]["evidence"]]
 
 
 def named_jobs(evidence: dict[str, Any]) -> set[str]:
