@@ -113,23 +113,3 @@ def test_a_lost_booking_is_blamed_on_the_first_fault_after_its_acknowledgement()
     assert lost_bookings_by_fault(summary, records) == [
         {"jobId": "j1", "acknowledgedAt": 109.6, "firstFaultAfter": "restart-db", "secondsBeforeFault": 0.4}
     ]
-
-
-def test_distributed_runs_bind_a_free_master_port_of_their_own() -> None:
-    """Two distributed runs on one machine (CI beside a developer's run) must not both claim
-    Locust's default port 5557: the second failed to start."""
-    import argparse
-
-    from load.run import add_run_arguments, locust_command
-
-    parser = argparse.ArgumentParser()
-    add_run_arguments(parser)
-    args = parser.parse_args(["--scenario", "race", "--processes", "2"])
-    first = locust_command(args, Path("t.json"), Path("r"), True, [])
-    second = locust_command(args, Path("t.json"), Path("r"), True, [])
-    ports = []
-    for command in (first, second):
-        port = command[command.index("--master-port") + 1]
-        assert command[command.index("--master-bind-port") + 1] == port
-        ports.append(port)
-    assert "5557" not in ports  # a port the kernel picked free, not the fixed default
