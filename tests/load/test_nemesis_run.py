@@ -7,18 +7,15 @@ the harness did not start)."""
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from load.common.history import read_history
 from load.nemesis.owned_postgres import OwnedPostgresUnavailable, find_bindir
 from reference_app.faults import fault_env
+from tests.load.race_runs import run_race, summary_of
 
 pytestmark = pytest.mark.slow
 
@@ -31,39 +28,16 @@ def postgres_binaries() -> None:
         pytest.skip(str(exc))
 
 
-def run_race(
+def race_with_nemesis(
     results: Path, nemesis: str, duration: str, *stack_env: str, interval: str = "4s"
 ) -> subprocess.CompletedProcess[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "load",
-        "run",
-        "--scenario",
-        "race",
-        "--users",
-        "20",
-        "--duration",
-        duration,
-        "--nemesis",
-        nemesis,
-        "--nemesis-interval",
-        interval,
-        "--results-dir",
-        str(results),
-    ]
-    for pair in stack_env:
-        command += ["--stack-env", pair]
-    return subprocess.run(command, env=dict(os.environ), capture_output=True, text=True, timeout=280)
-
-
-def summary_of(results: Path) -> dict[str, Any]:
-    return dict(json.loads((results / "summary.json").read_text()))
+    options = ("--users", "20", "--duration", duration, "--nemesis", nemesis, "--nemesis-interval", interval)
+    return run_race(results, *options, stack_env=stack_env, timeout=280)
 
 
 def test_race_under_every_fault_passes_on_the_reference_service(tmp_path: Path) -> None:
     results = tmp_path / "race"
-    run = run_race(results, "kill-worker,restart-db,ses-outage,drop-connections", "45s")
+    run = race_with_nemesis(results, "kill-worker,restart-db,ses-outage,drop-connections", "45s")
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-4000:]
     assert "AUDIT VERDICT: PASS" in run.stdout and "NEMESIS: PASS" in run.stdout, output[-4000:]
@@ -90,7 +64,7 @@ def test_acknowledging_before_commit_is_caught_with_the_lost_booking_named(tmp_p
     results = tmp_path / "race"
     env = [f"{name}={value}" for name, value in fault_env("load_ack_before_commit").items()]
     # The database restart first: it rolls back every uncommitted booking on every server.
-    run = run_race(results, "restart-db,kill-worker", "30s", *env, interval="2s")
+    run = race_with_nemesis(results, "restart-db,kill-worker", "30s", *env, interval="2s")
     output = run.stdout + run.stderr
     verdict = (results / "verdict.txt").read_text() if (results / "verdict.txt").exists() else output[-4000:]
     assert run.returncode != 0, verdict

@@ -7,10 +7,7 @@ integration race; one run caught each variant in most trials) before the test gi
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +15,7 @@ import pytest
 
 from reference_app.faults import fault_env
 from reference_app.postgres_provider import ProvidedPostgres
+from tests.load.race_runs import run_race, summary_of
 
 pytestmark = pytest.mark.slow
 
@@ -27,33 +25,16 @@ RUNS = 3
 def race_against(
     fault: str, pg_url: str, results: Path
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    command = [
-        sys.executable,
-        "-m",
-        "load",
-        "run",
-        "--scenario",
-        "race",
-        "--users",
-        "60",
-        "--duration",
-        "15s",
-        "--processes",
-        "2",
-        "--think-time-ms",
-        "100",
-        "--results-dir",
-        str(results),
-    ]
-    for name, value in fault_env(fault).items():
-        command += ["--stack-env", f"{name}={value}"]
-    run = subprocess.run(
-        command, env={**os.environ, "DATABASE_URL": pg_url}, capture_output=True, text=True, timeout=300
+    run = run_race(
+        results,
+        *("--users", "60", "--duration", "15s", "--processes", "2", "--think-time-ms", "100"),
+        stack_env=fault_env(fault),
+        database_url=pg_url,
     )
     summary = results / "summary.json"
     # A run that died before judging (it says why on stderr) judged nothing: an empty verdict.
     empty: dict[str, Any] = {"passed": None, "verdict": {"ok": None, "checks": []}}
-    return run, json.loads(summary.read_text()) if summary.exists() else empty
+    return run, summary_of(results) if summary.exists() else empty
 
 
 def overfilled(summary: dict[str, Any]) -> list[dict[str, Any]]:

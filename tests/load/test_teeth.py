@@ -5,49 +5,31 @@ the history shipped from the workers is what catches it."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from reference_app.postgres_provider import ProvidedPostgres
+from tests.load.race_runs import run_race, summary_of
 
 pytestmark = pytest.mark.slow
 
 
 def test_unguarded_race_fails_the_audit_with_evidence(pg_server: ProvidedPostgres, tmp_path: Path) -> None:
     results = tmp_path / "race"
-    command = [
-        sys.executable,
-        "-m",
-        "load",
-        "run",
-        "--scenario",
-        "race",
-        "--users",
-        "60",
-        "--duration",
-        "12s",
-        "--processes",
-        "2",
-        # Short pauses: many concurrent attempts per slot, so unguarded overlaps are certain.
-        "--think-time-ms",
-        "100",
-        "--stack-env",
-        "BOOKING_CONCURRENCY_GUARD=off",
-        "--results-dir",
-        str(results),
-    ]
-    env = {**os.environ, "DATABASE_URL": pg_server.url}
-    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
+    # Short pauses: many concurrent attempts per slot, so unguarded overlaps are certain.
+    run = run_race(
+        results,
+        *("--users", "60", "--duration", "12s", "--processes", "2", "--think-time-ms", "100"),
+        stack_env={"BOOKING_CONCURRENCY_GUARD": "off"},
+        database_url=pg_server.url,
+        timeout=240,
+    )
     output = run.stdout + run.stderr
     assert run.returncode != 0, output[-3000:]
     assert "AUDIT VERDICT: FAIL" in run.stdout and "[BREACH] double-bookings" in run.stdout, output[-3000:]
 
-    summary = json.loads((results / "summary.json").read_text())
+    summary = summary_of(results)
     assert summary["passed"] is False and summary["verdict"]["ok"] is False
     checks = {c["name"]: c for c in summary["verdict"]["checks"]}
     double = checks["double_booking"]
