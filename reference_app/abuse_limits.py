@@ -30,6 +30,8 @@ from reference_app.sql import query
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PRUNE_CHANCE = 0.01
+# Its own generator: the module-level one belongs to callers (Hypothesis, for one, seeds it).
+_prune_dice = random.Random()
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ async def _hit(conn: Connection, key: str, window: Window) -> int:
     (a key's own older windows go with each hit; keys never hit again would stay forever)."""
     cur = await conn.execute(query("abuse_hit"), {"key": key, "window_start": window.start})
     row = await cur.fetchone()
-    if random.random() < PRUNE_CHANCE:
+    if _prune_dice.random() < PRUNE_CHANCE:
         await conn.execute(query("abuse_prune"), {"before": window.start - timedelta(days=1)})
     return int(row["hits"]) if row else 0
 
