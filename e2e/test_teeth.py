@@ -31,6 +31,9 @@ BROKEN_ENV = {
         "e2e_page_overflows_phone",
         "e2e_calendar_create_ignores_conflicts",
         "e2e_calendar_offers_every_move",
+        # Browsers cannot release requests to the microsecond: with the locks off, a slow count
+        # makes the racers overlap every time, so the race test cannot pass by luck of timing.
+        "race_slow_capacity_count",
     ),
     "BOOKING_CONCURRENCY_GUARD": "off",
 }

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from harness.api_client import BookingApi
+from properties.model import ACTIVE
 from reference_app.clock import SettableClock
 
 ALL_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -64,18 +65,31 @@ def local_instant(day: date, minutes: int, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz) + timedelta(minutes=minutes)
 
 
+HORIZON_DAYS = 700  # the services the machines create allow booking 730 days ahead
+
+
 def live_sessions(base_url: str, email: str, password: str) -> Callable[[], TenantSession]:
     """Sessions on a live target: one login, and each example on the next day from 3 days out
-    (the services the machines create allow booking 730 days ahead)."""
+    that holds no active job of the tenant: capacity counts every service of the calendar, so a
+    day that an earlier run, another suite or a real client booked would refuse the machine's
+    bookings (a second run against the same staging tenant must pass as the first did)."""
     api = BookingApi(base_url, client=httpx.Client(base_url=base_url, timeout=30))
     login = api.login(email, password)
     assert login.status_code == 200, f"cannot log in to {base_url}: {login.text}"
     user = login.json()["user"]
     tz = ZoneInfo(user["timeZone"])
-    first_day = (datetime.now(UTC).astimezone(tz) + timedelta(days=3)).date()
-    counter = iter(range(700))
+    days = iter(
+        (datetime.now(UTC).astimezone(tz) + timedelta(days=3 + n)).date() for n in range(HORIZON_DAYS)
+    )
+
+    def day_is_free(day: date) -> bool:
+        response = api.jobs(day, day, sorted(ACTIVE))
+        assert response.status_code == 200, f"cannot list jobs on {day}: {response.text}"
+        return not response.json()["jobs"]
 
     def open_session() -> TenantSession:
-        return TenantSession(api, tz, first_day + timedelta(days=next(counter)), str(user["tenantId"]))
+        day = next((d for d in days if day_is_free(d)), None)
+        assert day is not None, f"no free day within {HORIZON_DAYS} days on {base_url}"
+        return TenantSession(api, tz, day, str(user["tenantId"]))
 
     return open_session

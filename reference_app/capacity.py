@@ -8,6 +8,7 @@ overlapping intervals (in any process) queue up, then counts the overlapping act
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from reference_app.settings import Settings
 from reference_app.sql import query
 
 LOCK_BUCKET_SECONDS = 3600
+SLOW_COUNT_SECONDS = 0.5
 _BUCKET = timedelta(seconds=LOCK_BUCKET_SECONDS)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -48,6 +50,9 @@ class GuardMode:
     locked: bool = True
     per_service: bool = False
     first_hour_only: bool = False
+    # Seconds to wait between the count and the caller's write: a slow database, so a race
+    # that is not serialised by the locks overbooks every time, not by luck of timing.
+    pause_after_count: float = 0.0
 
 
 def guard_mode(settings: Settings, *, admin: bool = False) -> GuardMode:
@@ -57,6 +62,7 @@ def guard_mode(settings: Settings, *, admin: bool = False) -> GuardMode:
         locked=settings.concurrency_guard and not unlocked_here,
         per_service=settings.has_fault("race_lock_per_service"),
         first_hour_only=settings.has_fault("race_lock_first_hour_only"),
+        pause_after_count=SLOW_COUNT_SECONDS if settings.has_fault("race_slow_capacity_count") else 0.0,
     )
 
 
@@ -114,4 +120,6 @@ async def capacity_guard(
         },
     )
     overlapping = [Conflict(**row) for row in await cur.fetchall()]
+    if mode.pause_after_count:
+        await asyncio.sleep(mode.pause_after_count)
     return overlapping if len(overlapping) >= capacity else []
