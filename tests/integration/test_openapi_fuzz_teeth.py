@@ -1,6 +1,7 @@
 """The fuzz test catches a server that drifted from its schema: run against the variant whose
-POST /admin/services refuses durations the schema still offers, both its phases-per-operation
-test and its stateful test fail, naming the refusal."""
+POST /admin/services refuses durations the schema still offers, its per-operation test (every
+check, every phase but the stateful one) fails, naming the refusal. The stateful test may catch
+it too, but its few linked sequences need not reach that value, so it is not required to."""
 
 from __future__ import annotations
 
@@ -22,7 +23,13 @@ DRIFT = "schema_drift_duration_cap"
 def test_the_fuzz_run_fails_on_a_server_stricter_than_its_schema(database_url: str) -> None:
     # The same run on the real server is test_openapi_fuzz itself, which passes.
     assert DRIFT in KNOWN_FAULTS
-    env = {**os.environ, "DATABASE_URL": database_url, "BOOKING_FUZZ_FAULTS": DRIFT}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "BOOKING_FUZZ_FAULTS": DRIFT,
+        # The drift is in the services resource: fuzzing its operations is enough.
+        "BOOKING_FUZZ_PATHS": "^/(admin/)?services",
+    }
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-header"]
     command += ["tests/integration/test_openapi_fuzz.py"]
     drifted = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
@@ -31,5 +38,4 @@ def test_the_fuzz_run_fails_on_a_server_stricter_than_its_schema(database_url: s
     assert "POST /admin/services" in drifted.stdout, report
     assert "the schema calls this request valid" in drifted.stdout, report
     assert "durationMinutes is too long" in drifted.stdout, report
-    for test in ("test_openapi_conformance", "test_openapi_stateful_conformance"):
-        assert f"FAILED tests/integration/test_openapi_fuzz.py::{test}" in drifted.stdout, report
+    assert "FAILED tests/integration/test_openapi_fuzz.py::test_openapi_conformance" in drifted.stdout, report
