@@ -146,5 +146,7 @@ class RaceAdmin(HarnessUser):
         if not self.headers or not ours:
             return
         job = random.choice(ours)
-        move_job(self, self.ctx, "decline" if job.pending else "cancel", job.id, self.headers)
+        # Claimed before the request (no greenlet switch in between): while it is in flight,
+        # another writer choosing from OUR_JOBS can no longer pick and free it a second time.
         OUR_JOBS.remove(job)
+        move_job(self, self.ctx, "decline" if job.pending else "cancel", job.id, self.headers)
