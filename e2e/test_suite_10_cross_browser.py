@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
@@ -42,7 +42,7 @@ class Engine:
     driver: WebDriver | None = None
 
 
-def _absent(request: pytest.FixtureRequest, name: str, reason: str) -> None:
+def _absent(request: pytest.FixtureRequest, name: str, reason: str) -> NoReturn:
     request.config.stash[ABSENT_ENGINES][name] = reason
     pytest.skip(reason)
 
@@ -61,7 +61,6 @@ def engine(request: pytest.FixtureRequest, playwright: Playwright) -> Iterator[E
     parts = find_webkitgtk()
     if not isinstance(parts, WebKitGtk):
         _absent(request, name, parts)
-        return
     with webkitgtk_driver(parts) as driver:
         yield Engine(name, driver=driver)
 
