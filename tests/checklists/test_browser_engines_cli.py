@@ -88,3 +88,13 @@ def test_an_absent_engine_cannot_be_checked_here_and_exits_0(target_file: Path, 
         in done.stdout
     )
     assert "apt-get install webkit2gtk-driver xvfb" in done.stdout
+    report_dir = tmp_path / "report"
+    verdict = json.loads((report_dir / "readiness.json").read_text())
+    assert verdict["verdict"] == "NOT READY" and verdict["failed"] == []
+    assert list(verdict["cannotBeCheckedHere"]) == ["testing.browsers"]
+    assert 'data-testid="cannot-check-here"' in (report_dir / "readiness.html").read_text()
+    assert (
+        "cannot be checked on this machine: `testing.browsers`" in (report_dir / "readiness.md").read_text()
+    )
+    junit = (report_dir / "junit.xml").read_text()
+    assert "<failure" not in junit and "<skipped" in junit
