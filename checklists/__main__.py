@@ -85,10 +85,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_HARNESS_ERROR
     files = write_reports(report)
     Console(width=None if sys.stdout.isatty() else LOG_WIDTH).print(summary_table(report))
-    print(
-        f"\n{report.verdict.label}"
-        + (f": blocking {', '.join(report.verdict.blockers)}" if report.verdict.blockers else "")
-    )
+    print("\n" + "\n".join(report.verdict.lines()))
     print("reports: " + ", ".join(str(path) for path in files.values()))
     return report.verdict.exit_code(gate=args.gate)
 

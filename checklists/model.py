@@ -20,6 +20,9 @@ class Outcome(StrEnum):
     FAILED = "failed"
     # The check could not be judged here (e.g. moto lacks the API); the reason says why.
     SKIPPED = "skipped"
+    # This machine lacks what the check needs (e.g. a browser engine): the target was not
+    # judged, and the summary names what to install. Blocks READY; never a failure.
+    CANNOT_CHECK_HERE = "cannot be checked on this machine"
     # The check itself broke (an exception): counted as a failure, shown apart.
     ERROR = "error"
 
@@ -30,6 +33,7 @@ class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     SKIPPED = "skipped"
+    CANNOT_CHECK_HERE = "cannot be checked on this machine"
     ERROR = "error"
     ATTESTED = "attested"
     AWAITING_SIGN_OFF = "awaiting sign-off"
@@ -80,6 +84,10 @@ class CheckResult:
     @classmethod
     def skipped(cls, summary: str, *evidence: Evidence) -> CheckResult:
         return cls(Outcome.SKIPPED, summary, list(evidence))
+
+    @classmethod
+    def cannot_check_here(cls, summary: str, *evidence: Evidence) -> CheckResult:
+        return cls(Outcome.CANNOT_CHECK_HERE, summary, list(evidence))
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -21,6 +21,7 @@ STYLE = {
     "failed": "bold red",
     "error": "bold red",
     "skipped": "yellow",
+    "cannot be checked on this machine": "cyan",
     "awaiting sign-off": "magenta",
 }
 

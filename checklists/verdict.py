@@ -1,14 +1,16 @@
 """From check results and sign-offs to each item's status and the go / no-go verdict.
 
 READY only when every blocker passed, is attested, or is waived by a valid waiver. Exit codes:
-0 when no automated check failed, 1 when one did, 2 on a harness error (the checklist could not
-run); with --gate, 0 only when READY.
+0 when no automated check failed (a NOT READY verdict whose blockers only await sign-off, were
+skipped, or cannot be checked on this machine still exits 0), 1 when the target failed a check
+(or a check broke), 2 on a harness error (the checklist could not run); with --gate, 0 only when
+READY, else 1. See docs/checklist/verdicts.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from checklists.attestations import SignOff, SignOffs
@@ -70,6 +72,7 @@ _OUTCOME_STATUS = {
     Outcome.PASSED: Status.PASSED,
     Outcome.FAILED: Status.FAILED,
     Outcome.SKIPPED: Status.SKIPPED,
+    Outcome.CANNOT_CHECK_HERE: Status.CANNOT_CHECK_HERE,
     Outcome.ERROR: Status.ERROR,
 }
 
@@ -106,21 +109,45 @@ class Verdict:
     blockers: list[str]
     counts: dict[str, int]
     automated_failed: bool
+    # Among the blockers: what the target failed (or a check broke on), what awaits a sign-off,
+    # and what this machine cannot check (id -> the finding, which names what to install).
+    failed: list[str] = field(default_factory=list)
+    awaiting_sign_off: list[str] = field(default_factory=list)
+    cannot_check_here: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
         return "READY" if self.ready else "NOT READY"
 
     def exit_code(self, *, gate: bool) -> int:
+        """With --gate: 0 only when READY. Without: 1 only when the target failed a check (or a
+        check broke); NOT READY for want of sign-offs or of this machine's means is 0."""
         if gate:
             return EXIT_OK if self.ready else EXIT_FAILED
         return EXIT_FAILED if self.automated_failed else EXIT_OK
+
+    def lines(self) -> list[str]:
+        """The verdict as the console prints it: the label, then what holds it back, by kind."""
+        head = self.label + (f": blocking {', '.join(self.blockers)}" if self.blockers else "")
+        lines = [head]
+        if self.failed:
+            lines.append(f"  failed: {', '.join(self.failed)}")
+        if self.awaiting_sign_off:
+            lines.append(f"  awaiting sign-off: {', '.join(self.awaiting_sign_off)}")
+        lines += [
+            f"  cannot be checked on this machine: {item_id}: {why}"
+            for item_id, why in self.cannot_check_here.items()
+        ]
+        return lines
 
     def to_json(self) -> dict[str, Any]:
         return {
             "verdict": self.label,
             "ready": self.ready,
             "blocking": self.blockers,
+            "failed": self.failed,
+            "awaitingSignOff": self.awaiting_sign_off,
+            "cannotBeCheckedHere": self.cannot_check_here,
             "counts": self.counts,
         }
 
@@ -129,8 +156,16 @@ def overall(reports: Sequence[ItemReport]) -> Verdict:
     counts: dict[str, int] = {}
     for report in reports:
         counts[report.label] = counts.get(report.label, 0) + 1
-    blockers = [r.item.id for r in reports if r.blocks]
+    blocking = [r for r in reports if r.blocks]
     failed = any(
         r.status in (Status.FAILED, Status.ERROR) for r in reports if not r.item.attested and not r.waived
     )
-    return Verdict(not blockers, blockers, counts, failed)
+    return Verdict(
+        not blocking,
+        [r.item.id for r in blocking],
+        counts,
+        failed,
+        failed=[r.item.id for r in blocking if r.status in (Status.FAILED, Status.ERROR)],
+        awaiting_sign_off=[r.item.id for r in blocking if r.status is Status.AWAITING_SIGN_OFF],
+        cannot_check_here={r.item.id: r.summary for r in blocking if r.status is Status.CANNOT_CHECK_HERE},
+    )

@@ -1,9 +1,15 @@
-"""Which browser binaries the suite drives: the machine's own, never one Playwright downloads."""
+"""Which browser binaries the suite drives: the machine's own, never one Playwright downloads.
+
+Two engines: Chromium through Playwright (Debian's `chromium`), and WebKitGTK through Selenium
+WebDriver (Debian's `webkit2gtk-driver`: WebKitWebDriver driving WebKit's MiniBrowser, under
+an Xvfb display)."""
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 # Root on a closed network: no sandbox (it needs user namespaces), and nothing that phones home.
@@ -41,3 +47,34 @@ def engine_missing(name: str) -> str:
         f"{name} is not installed on this machine and these tests never download browsers; on a "
         f"machine allowed to download, run `playwright install {name}` (once), then `--browser {name}`"
     )
+
+
+WEBKIT_INSTALL_LINE = "apt-get install webkit2gtk-driver xvfb"
+# Debian's libwebkit2gtk ships its MiniBrowser here (the 4.1 API today, 4.0 on older releases).
+MINIBROWSER_GLOB = "/usr/lib/*-linux-gnu/webkit2gtk-4.*/MiniBrowser"
+
+
+@dataclass(frozen=True)
+class WebKitGtk:
+    """What a WebKitGTK session needs: the WebDriver, the browser it drives, an X server."""
+
+    driver: str
+    browser: str
+    xvfb: str
+
+
+def find_webkitgtk() -> WebKitGtk | str:
+    """The machine's WebKitGTK parts (WEBKIT_WEBDRIVER_PATH / WEBKIT_MINIBROWSER_PATH override
+    the Debian paths), or why the engine cannot run here, with the install line."""
+    driver = os.environ.get("WEBKIT_WEBDRIVER_PATH") or shutil.which("WebKitWebDriver") or ""
+    explicit = os.environ.get("WEBKIT_MINIBROWSER_PATH")
+    browser = explicit or max(glob.glob(MINIBROWSER_GLOB), default="")
+    xvfb = shutil.which("Xvfb") or ""
+    parts = (("WebKitWebDriver", driver), ("WebKit's MiniBrowser", browser), ("Xvfb", xvfb))
+    missing = [name for name, path in parts if not path or not os.access(path, os.X_OK)]
+    if missing:
+        return (
+            f"webkitgtk cannot run on this machine: no {', no '.join(missing)} found; install Debian's "
+            f"packages ({WEBKIT_INSTALL_LINE}); these tests never download a browser"
+        )
+    return WebKitGtk(driver, browser, xvfb)

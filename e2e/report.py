@@ -24,6 +24,8 @@ RESULTS = pytest.StashKey[dict[str, "CaseResult"]]()
 TARGET_URL = pytest.StashKey[str]()
 # Where the email suite read the sent emails from (set by its fixture when it runs).
 MAILBOX_SOURCE = pytest.StashKey[str]()
+# Engine name -> why it cannot run on this machine (set by suite 10's engine fixture).
+ABSENT_ENGINES = pytest.StashKey[dict[str, str]]()
 
 
 @dataclass
@@ -33,6 +35,8 @@ class CaseResult:
     case: str
     outcome: str = "skipped"
     reason: str = "not run"
+    # The browser engine the case ran on, when it is parametrised by one.
+    engine: str | None = None
 
 
 def add_report_options(parser: pytest.Parser) -> None:
@@ -57,6 +61,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.htmlpath = str(folder / "report.html")
         config.option.self_contained_html = True
     config.stash[RESULTS] = {}
+    config.stash[ABSENT_ENGINES] = {}
 
 
 def _suite_of(item: pytest.Item) -> int | None:
@@ -86,12 +91,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError("browser tests without their suite:\n" + "\n".join(problems))
 
 
+def _engine_of(item: pytest.Item) -> str | None:
+    """Suite 10's `engine` parameter, else pytest-playwright's `browser_name` one."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    engine = params.get("engine", params.get("browser_name"))
+    return str(engine) if engine is not None else None
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     # After deselection (-m, -k): the summary lists what this run was asked to run.
     results = session.config.stash[RESULTS]
     for item, case in _browser_tests(session.items):
         if case is not None:
-            results[item.nodeid] = CaseResult(item.nodeid, case.suite, case.text)
+            results[item.nodeid] = CaseResult(item.nodeid, case.suite, case.text, engine=_engine_of(item))
 
 
 def _reason(report: pytest.TestReport) -> str:
@@ -116,16 +128,36 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+OUTCOMES = ("passed", "failed", "skipped")
+
+
+def by_engine(cases: list[CaseResult], absent: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Per engine the suite's cases ran on: outcome counts, and `absent` (why the engine cannot
+    run on this machine) when it was skipped for that."""
+    engines: dict[str, dict[str, Any]] = {}
+    for result in cases:
+        if result.engine is None:
+            continue
+        counts = engines.setdefault(result.engine, dict.fromkeys(OUTCOMES, 0))
+        counts[result.outcome] += 1
+        if result.engine in absent:
+            counts["absent"] = absent[result.engine]
+    return engines
+
+
 def summary(config: pytest.Config) -> dict[str, Any]:
     results = list(config.stash[RESULTS].values())
+    absent = config.stash[ABSENT_ENGINES]
     suites = []
     for number, name in SUITES.items():
         cases = [r for r in results if r.suite == number]
+        engines = by_engine(cases, absent)
         suites.append(
             {
                 "suite": number,
                 "name": name,
-                **{o: sum(r.outcome == o for r in cases) for o in ("passed", "failed", "skipped")},
+                **{o: sum(r.outcome == o for r in cases) for o in OUTCOMES},
+                **({"byEngine": engines} if engines else {}),
                 "cases": [
                     {"test": r.test, "case": r.case, "outcome": r.outcome, "reason": r.reason} for r in cases
                 ],
@@ -155,6 +187,15 @@ def markdown(data: dict[str, Any]) -> str:
         if not s["cases"]:
             continue  # not selected in this run: the table above shows it as 0 / 0 / 0
         lines += ["", f"## {s['suite']}. {s['name']}", ""]
+        for name, counts in s.get("byEngine", {}).items():
+            ran = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES)
+            lines.append(
+                f"- engine **{name}**: {counts['absent']}"
+                if "absent" in counts
+                else f"- engine **{name}**: {ran}"
+            )
+        if "byEngine" in s:
+            lines.append("")
         for case in s["cases"]:
             reason = f": {case['reason']}" if case["reason"] else ""
             lines.append(f"- **{case['outcome']}** {case['case']} (`{case['test']}`){reason}")
@@ -182,6 +223,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
                 f"{s['suite']:>2} {s['name']:<30} passed {s['passed']:>3}  failed {s['failed']:>3}"
                 f"  skipped {s['skipped']:>3}"
             )
+            for engine, counts in s.get("byEngine", {}).items():
+                if "absent" in counts:
+                    terminalreporter.write_line(f"     engine {engine} absent: {counts['absent']}")
             for case in s["cases"]:
                 if case["outcome"] != "passed":
                     terminalreporter.write_line(f"     {case['outcome']}: {case['case']}: {case['reason']}")

@@ -163,6 +163,9 @@ CASES: dict[str, Case] = {
     "test_suite9_catches_a_page_wider_than_a_phone": Case(
         9, "Teeth: fails on a booking page wider than a phone"
     ),
+    "test_suite10_catches_a_page_that_needs_chromium": Case(
+        10, "Teeth: fails in WebKit on a booking page that calls a Chromium-only API"
+    ),
 }
 
 

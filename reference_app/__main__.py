@@ -206,8 +206,15 @@ def _stop_on_signals() -> None:
 
 
 def cmd_stack(args: argparse.Namespace) -> int:
-    from reference_app.local_stack import local_stack
+    from reference_app.local_stack import PortInUse, ensure_port_free, local_stack
 
+    # Before PostgreSQL, moto or any server starts, and before the info file or a log is
+    # written: a busy port is the caller's to resolve, not a failed stack.
+    try:
+        ensure_port_free(args.host, args.port)
+    except PortInUse as exc:
+        print(f"stack: {exc}", file=sys.stderr)
+        return 2
     _stop_on_signals()
     with local_stack(
         servers=1, workers=args.workers, host=args.host, port=args.port, fresh_database=False
@@ -225,6 +232,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
         if info.mailbox_url:
             print(f"  mailbox:   {info.mailbox_url}/moto-api/data.json (moto SES: sent emails)")
         print(f"  admin:     {seed.admin_email} / {seed.admin_password}")
+        print(f"  logs:      {info.log_dir}/")
         for key, service_id in seed.services.items():
             print(f"  service {key:<13} {info.base_url}/services/{service_id}  page: /book/{service_id}")
         print("Press Ctrl-C to stop.", flush=True)

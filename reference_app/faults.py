@@ -33,6 +33,8 @@ KNOWN_FAULTS: dict[str, str] = {
     "e2e_rule_same_day_off": "public bookings skip the same-day rule (the page still hides those days)",
     "e2e_emails_not_queued": "a public booking queues none of its emails",
     "e2e_page_overflows_phone": "the booking page holds a row wider than a phone's screen",
+    "e2e_booking_needs_chromium": "the booking page calls an API only Chromium has "
+    "(navigator.userAgentData) when it sends a booking: in WebKit the booking is never sent",
     "prod_cors_any_origin": "CORS echoes any Origin back as allowed, forged ones included (cors.py)",
     "prod_suppression_ignored": "the sender mails addresses on the suppression list as if SES had never "
     "reported them (emails/sender.py)",

@@ -6,6 +6,7 @@ Used by `python -m reference_app stack`, the harness suites and the tests.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import signal
@@ -43,6 +44,38 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+class PortInUse(Exception):
+    """The port a stack would serve on is taken: nothing was started."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        super().__init__(
+            f"port {port} is in use: another stack or program is listening there; pass --port N or stop it"
+        )
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Raise PortInUse when `port` cannot be bound on `host`. Checked before anything starts:
+    a server that fails to bind would otherwise find the other program's /health answering
+    and report itself up. SO_REUSEADDR as uvicorn sets it, so a port left in TIME_WAIT by a
+    stopped stack counts as free (on Linux it never allows a second listener)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(host, port) from None
+            raise
+
+
+def run_log_dir(base: Path, port: int) -> Path:
+    """The stack's own log folder under `base`: named for its port and a run id, so a second
+    stack (on any port) never truncates a running one's logs."""
+    run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    return base / f"stack-{port}-{run_id}"
+
+
 @dataclass
 class ChildProcess:
     process: subprocess.Popen[bytes]
@@ -78,6 +111,8 @@ class StackInfo:
     server_env: dict[str, str] = field(default_factory=dict)
     # The moto server standing in for SES (the load harness pauses it to simulate an outage).
     ses: LocalSes | None = None
+    # This stack's own folder of logs (servers, email sender, moto, provisioning).
+    log_dir: Path | None = None
 
     @property
     def processes(self) -> list[ChildProcess]:
@@ -218,8 +253,16 @@ def local_stack(
     afterwards, so a DATABASE_URL pointing at a shared server is never written to.
     `postgres_url` names the server to use instead of the provider's (e.g. one the caller
     started and may restart).
+
+    A given `port` must be free (PortInUse otherwise, raised before anything starts). The logs
+    go to a folder of this stack's own under `log_dir` (default STACK_LOG_DIR or
+    artifacts/logs), named for the port and a run id: StackInfo.log_dir.
     """
-    log_dir = log_dir or Path(os.environ.get("STACK_LOG_DIR", "artifacts/logs"))
+    if port:
+        ensure_port_free(host, port)
+    port = port or free_port(host)
+    base_log_dir = log_dir or Path(os.environ.get("STACK_LOG_DIR", "artifacts/logs"))
+    log_dir = run_log_dir(base_log_dir, port)
     log_dir.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         provided = stack.enter_context(
@@ -229,8 +272,7 @@ def local_stack(
         if fresh_database:
             url = stack.enter_context(scratch_database(provided.url, "booking_stack"))
         migrate(url)
-        info = StackInfo(url, provided.source, seed(url))
-        port = port or free_port(host)
+        info = StackInfo(url, provided.source, seed(url), log_dir=log_dir)
         # /metrics needs this bearer token; the target file carries it for the harness.
         server_env = {"PUBLIC_APP_URL": f"http://{host}:{port}", "METRICS_TOKEN": secrets.token_urlsafe(24)}
         if with_ses:

@@ -13,6 +13,7 @@ MARK = {
     "failed": "❌",
     "error": "❌",
     "skipped": "⏭️",
+    "cannot be checked on this machine": "🚫",
     "awaiting sign-off": "✍️",
 }
 
@@ -43,6 +44,11 @@ def markdown_report(report: RunReport) -> str:
     ]
     if verdict.blockers:
         lines.append(f"- blocking: {', '.join(verdict.blockers)}")
+    if verdict.awaiting_sign_off:
+        lines.append(f"- awaiting sign-off: {', '.join(verdict.awaiting_sign_off)}")
+    lines += [
+        f"- cannot be checked on this machine: `{i}`: {why}" for i, why in verdict.cannot_check_here.items()
+    ]
     for section in report.sections:
         lines += [
             "",

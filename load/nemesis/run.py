@@ -94,7 +94,8 @@ def cmd_run_with_nemesis(
                 postgres_url=owned.url if owned else None,
             )
         )
-        nemesis_stack = NemesisStack(info, owned, args.server_workers, log_dir)
+        # Restarted servers log beside the stack's own logs.
+        nemesis_stack = NemesisStack(info, owned, args.server_workers, info.log_dir or log_dir)
         try:
             check_allowed(faults, nemesis_stack)
         except NemesisRefused as exc:

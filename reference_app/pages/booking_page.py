@@ -62,5 +62,6 @@ class BookingPageController(Controller):
                 "initial_day": initial.isoformat(),
                 "requires_confirmation": svc.settings.require_confirmation,
                 "overflow_fault": settings.has_fault("e2e_page_overflows_phone"),
+                "chromium_only_fault": settings.has_fault("e2e_booking_needs_chromium"),
             },
         )

@@ -139,6 +139,12 @@
     };
     if (value("phone")) body.contact.phone = value("phone");
     if (form.elements.notes.value.trim()) body.notes = form.elements.notes.value;
+    if (root.dataset.fault === "chromium-only-api") {
+      // The broken variant e2e_booking_needs_chromium (reference_app/faults.py): a call only
+      // Chromium has (User-Agent Client Hints); in WebKit and Firefox it throws, and the
+      // booking is never sent.
+      body.notes = [body.notes, navigator.userAgentData.platform].filter(Boolean).join(" ");
+    }
     return body;
   }
 

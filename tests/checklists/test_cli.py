@@ -106,6 +106,7 @@ def test_not_ready_without_attestations_exits_1_only_with_gate(tmp_path: Path, b
     # Without --gate, only a failed automated check fails the command: awaiting sign-off does not.
     plain = run_cli("--base-url", base_url, "--checklist", checklist, "--report-dir", str(tmp_path / "b"))
     assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert "NOT READY: blocking signoff.product\n  awaiting sign-off: signoff.product\n" in plain.stdout
     assert "awaiting sign-off" in (tmp_path / "b" / "readiness.md").read_text()
 
 

@@ -92,5 +92,4 @@ def test_example_sign_offs_attest_every_sign_off_item_and_waive_only_automated_o
     assert set(sign_offs.waivers) == {
         "infra.env-live-data",
         "infra.ses-production-access",
-        "testing.browsers",
     }

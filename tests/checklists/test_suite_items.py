@@ -24,6 +24,7 @@ from checklists.context import CheckContext
 from checklists.model import Item, Outcome, Severity
 from checklists.runner import RunOptions, run_checklist
 from checklists.suites import SuitePlan, SuiteRun, SuiteRunner, junit_counts
+from e2e.report import CaseResult, by_engine
 from harness.target import Target, local_reference_target
 
 
@@ -73,33 +74,60 @@ def test_no_summary_is_a_failure_with_the_reason(tmp_path: Path) -> None:
     assert result.outcome is Outcome.FAILED and "no summary.json" in result.summary
 
 
-def test_one_engine_is_not_two_and_says_which_are_missing(tmp_path: Path) -> None:
-    run = e2e_run(
-        tmp_path,
-        suite(
-            10,
-            case("e2e/test_x.py::test_page[chromium]", "passed"),
-            case("e2e/test_x.py::test_page[firefox]", "skipped", "firefox is not installed on this machine"),
-        ),
-    )
+WEBKIT_ABSENT = (
+    "webkitgtk cannot run on this machine: no WebKitWebDriver found; install Debian's packages "
+    "(apt-get install webkit2gtk-driver xvfb); these tests never download a browser"
+)
+
+
+def engine_suite(
+    number: int, outcomes: dict[str, list[str]], absent: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A suite entry as e2e/report.py writes it: cases per engine, and its byEngine counts."""
+    absent = absent or {}
+    results = [
+        CaseResult(f"e2e/t.py::test_p{i}[{engine}]", number, "case", outcome, absent.get(engine, ""), engine)
+        for engine, cases in outcomes.items()
+        for i, outcome in enumerate(cases)
+    ]
+    entry = suite(number, *(case(r.test, r.outcome, r.reason) for r in results))
+    return {**entry, "byEngine": by_engine(results, absent)}
+
+
+def test_an_engine_this_machine_lacks_cannot_be_checked_here_never_failed(tmp_path: Path) -> None:
+    outcomes = {"chromium": ["passed", "passed"], "webkitgtk": ["skipped", "skipped"]}
+    run = e2e_run(tmp_path, engine_suite(10, outcomes, {"webkitgtk": WEBKIT_ABSENT}))
     result = judge_engines(run, 10, 2)
-    assert result.outcome is Outcome.FAILED
+    assert result.outcome is Outcome.CANNOT_CHECK_HERE, result.summary
     assert "passed on 1 engine(s) (chromium), 2 needed" in result.summary
-    assert "firefox (firefox is not installed on this machine)" in result.summary
-    assert "webkit (not run)" in result.summary
+    assert "apt-get install webkit2gtk-driver xvfb" in result.summary
+
+
+def test_one_engine_skipped_for_another_reason_is_not_two(tmp_path: Path) -> None:
+    entry = engine_suite(10, {"chromium": ["passed"], "webkitgtk": ["skipped"]})
+    entry["cases"][1]["reason"] = "no start left in the business's day"
+    result = judge_engines(e2e_run(tmp_path, entry), 10, 2)
+    assert result.outcome is Outcome.FAILED
+    assert "webkitgtk (no start left in the business's day)" in result.summary
+
+
+def test_a_failure_on_one_engine_fails_even_when_another_is_absent(tmp_path: Path) -> None:
+    outcomes = {"chromium": ["passed", "failed"], "webkitgtk": ["skipped"]}
+    run = e2e_run(tmp_path, engine_suite(10, outcomes, {"webkitgtk": WEBKIT_ABSENT}))
+    result = judge_engines(run, 10, 2)
+    assert result.outcome is Outcome.FAILED and result.summary == "E2E suite 10 failed on chromium"
+
+
+def test_a_summary_without_engines_is_a_failure(tmp_path: Path) -> None:
+    run = e2e_run(tmp_path, suite(10, case("e2e/t.py::test_p", "passed")))
+    result = judge_engines(run, 10, 2)
+    assert result.outcome is Outcome.FAILED and "no engine ran" in result.summary
 
 
 def test_two_engines_pass(tmp_path: Path) -> None:
-    run = e2e_run(
-        tmp_path,
-        suite(
-            10,
-            case("e2e/t.py::test_p[chromium]", "passed"),
-            case("e2e/t.py::test_p[firefox-phone]", "passed"),
-        ),
-    )
+    run = e2e_run(tmp_path, engine_suite(10, {"chromium": ["passed"], "webkitgtk": ["passed", "passed"]}))
     result = judge_engines(run, 10, 2)
-    assert result.outcome is Outcome.PASSED and "chromium, firefox" in result.summary
+    assert result.outcome is Outcome.PASSED and "chromium, webkitgtk" in result.summary
 
 
 def race_summary(double_booked: int) -> dict[str, Any]:
@@ -151,9 +179,7 @@ class CountingRunner(SuiteRunner):
     def _run(self, name: str, command: list[str], directory: Path) -> SuiteRun:
         self.started.append(name)
         directory.mkdir(parents=True, exist_ok=True)
-        cases = [
-            suite(n, case(f"e2e/t.py::test_{n}[chromium]", "passed")) for n in sorted(self.plan.e2e_suites)
-        ]
+        cases = [engine_suite(n, {"chromium": ["passed"]}) for n in sorted(self.plan.e2e_suites)]
         (directory / "summary.json").write_text(json.dumps({"browser": ["chromium"], "suites": cases}))
         return SuiteRun(name, command, directory, directory / "output.log", 0, 0.1)
 
