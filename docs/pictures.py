@@ -41,7 +41,9 @@ PHONE_DEVICE = "iPhone 13"
 PHONE_SCALE = 2
 # Sections of the checklist that run no browser suite or load race: quick on a local stack.
 CHECKLIST_SECTIONS = "Infrastructure,Monitoring,Team readiness,Team sign-off"
-SIGN_OFFS = ROOT / "checklists" / "examples" / "local-sign-offs.toml"
+# Relative to the repository root (the run's working folder): the report shows the paths as given.
+CHECKLIST = "checklists/preproduction.toml"
+SIGN_OFFS = "checklists/examples/local-sign-offs.toml"
 
 
 def save_small(source: Path, out: Path) -> Path:
@@ -202,10 +204,12 @@ def main(argv: list[str] | None = None) -> int:
                         "run",
                         "--target-file",
                         str(target_file),
+                        "--checklist",
+                        CHECKLIST,
                         "--only",
                         CHECKLIST_SECTIONS,
                         "--attestations",
-                        str(SIGN_OFFS),
+                        SIGN_OFFS,
                         "--report-dir",
                         str(report_dir),
                     ],
