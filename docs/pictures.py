@@ -28,12 +28,16 @@ from typing import Any
 from PIL import Image
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from checklists.plots import load_plots
-from e2e.browsers import CHROMIUM_ARGS, find_chromium
-from harness.api_client import BookingApi
-from reference_app.local_stack import local_stack
-
 ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, Python puts docs/ first on the path; the browser helpers of e2e/ (not an
+# installed package) are found from the repository root.
+sys.path.insert(0, str(ROOT))
+
+from checklists.plots import load_plots  # noqa: E402
+from e2e.browsers import CHROMIUM_ARGS, find_chromium  # noqa: E402
+from harness.api_client import BookingApi  # noqa: E402
+from reference_app.local_stack import local_stack  # noqa: E402
+
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 # Playwright's iPhone 13, drawn at twice the CSS pixels rather than three times: sharp enough,
 # a third of the bytes.
