@@ -112,6 +112,22 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/; a broken link, a missing page or a page left out
+    of the navigation fails the build (--strict)."""
+    install(session, "docs")
+    session.run("mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
+
+
+@nox.session(name="docs-pictures")
+def docs_pictures(session: nox.Session) -> None:
+    """Take the documentation's pictures again from the project's own runs on a local stack (the
+    pages in Chromium, a short load race's plots, a checklist report): docs/pictures/*.png."""
+    install(session, "stack", "load", "checklists", "e2e")
+    session.run("python", "docs/pictures.py", *session.posargs)
+
+
+@nox.session
 def verify(session: nox.Session) -> None:
     """The main job: start the local reference stack, run the whole pre-production checklist with
     every suite against it, and write the readiness report to artifacts/verify/<timestamp>/.

@@ -18,7 +18,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshot
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """A full-page PNG in artifacts/screenshots/ (the folder the README names)."""
+    """A full-page PNG in artifacts/screenshots/ (the folder the docs name)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

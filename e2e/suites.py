@@ -1,6 +1,6 @@
 """The seed's ten E2E suites and, for every browser test, the seed case it automates.
 
-One place for the mapping: the markers, the per-suite summary and the README's index all
+One place for the mapping: the markers, the per-suite summary and docs/e2e/suite-index.md all
 follow it. A browser test missing here stops the run at collection (see e2e/report.py)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""An independent oracle of the booking rules, written from the rules as documented (README,
-"Booking rules"), not from the service's code: given a service's settings, its zone, "now" and
+"""An independent oracle of the booking rules, written from the rules as documented
+(docs/service/rules.md), not from the service's code: given a service's settings, its zone, "now" and
 a requested start, it says which rule rejects the booking, or None when it must be accepted.
 
 It judges the request directly by its local wall-clock reading instead of generating the slot

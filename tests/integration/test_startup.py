@@ -1,5 +1,5 @@
 """Once started, the service keeps its startup heap out of the cyclic collector's full passes
-(which otherwise stall every request on the server; see README, "The hot path")."""
+(which otherwise stall every request on the server; see docs/benchmarks.md, the hot path)."""
 
 from __future__ import annotations
 
