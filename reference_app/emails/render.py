@@ -87,7 +87,9 @@ def render(kind_name: str, recipient: str, payload: dict[str, Any], *, public_ap
         context["previous_when"] = format_when(
             local_time(payload["previousStartTime"], tz), local_time(payload["previousEndTime"], tz)
         )
-    subject = SUBJECTS[kind.name].format(**context)
+    # A header is one line: a name typed with line breaks (the API allows them in names) must
+    # not end the subject, nor make the message unbuildable.
+    subject = " ".join(SUBJECTS[kind.name].format(**context).split())
     text = _env.get_template(f"{kind.name}.txt").render(context)
     html = _env.get_template(f"{kind.name}.html").render(context)
     return RenderedEmail(kind, recipient, subject, text, html, payload)
