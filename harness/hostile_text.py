@@ -277,7 +277,8 @@ FIELDS: tuple[StoredField, ...] = (
         ("contacts.email",),
         "POST /services/{id}/book (the booking page's form), POST /jobs",
         (JOB_PANEL,),
-        (("contractor_new_booking", (TEXT, HTML)),),
+        # The .ics names the client as its ATTENDEE (mailto:).
+        (("contractor_new_booking", (TEXT, HTML)), *_each(ICS_KINDS, ICS)),
         Email,
     ),
     StoredField(

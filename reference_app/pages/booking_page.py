@@ -62,5 +62,6 @@ class BookingPageController(Controller):
                 "initial_day": initial.isoformat(),
                 "requires_confirmation": svc.settings.require_confirmation,
                 "overflow_fault": settings.has_fault("e2e_page_overflows_phone"),
+                "raw_description_fault": settings.has_fault("e2e_page_renders_description_raw"),
             },
         )
