@@ -45,12 +45,15 @@ FIELD_OF_TESTID = {
     "job-history": "job.decline_reason or job.cancel_reason",
     "signed-in-as": "admin.name",
     "job-service": "service.name",
+    "conflict": "job.title",
+    "job-title-input": "job.title (typed back in the new-job form)",
 }
 _FIND_INJECTED = """([attr, flag]) => {
   const found = [];
   const note = (el, why) => {
     const holder = el.closest('[data-testid]');
-    found.push({testid: holder ? holder.dataset.testid : null, why, html: el.outerHTML.slice(0, 160)});
+    const start = el.outerHTML.slice(0, el.outerHTML.indexOf('>') + 1 || 160);
+    found.push({testid: holder ? holder.dataset.testid : null, why, html: start.slice(0, 160)});
   };
   for (const el of document.querySelectorAll('[' + attr + ']')) note(el, 'injected element');
   for (const el of document.querySelectorAll('script:not([src])')) note(el, 'inline script');
@@ -261,8 +264,9 @@ def injected(page: Page, page_name: str, dialogs: list[str]) -> list[str]:
     result = page.evaluate(_FIND_INJECTED, [MARKER_ATTRIBUTE, WINDOW_FLAG])
     problems = []
     for item in result["found"]:
-        field_name = FIELD_OF_TESTID.get(item["testid"] or "", f"a stored value (in {item['testid']})")
-        problems.append(f"{field_name} on the {page_name}: {item['why']} {item['html']}")
+        # Markup that escaped its element (an unclosed tag) is named by where it landed.
+        field_name = FIELD_OF_TESTID.get(item["testid"] or "", f"a stored value (landed in {item['testid']})")
+        problems.append(f"{field_name} on the {page_name}: {item['why']} {plain(item['html'])}")
     if result["flag"] is not None:
         problems.append(
             f"a script of a stored value ran on the {page_name} (window.{WINDOW_FLAG}={result['flag']})"

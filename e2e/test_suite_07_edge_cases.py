@@ -257,11 +257,37 @@ def test_hostile_text_in_every_field_is_shown_inert(
         problems += calendar_problems(page, world, where)
         problems += panel_problems(page, fetch_job(world.api, shown_job["id"]), f"job panel ({where})")
         problems += injected(page, f"{where} with the job panel", dialogs)
+    problems += conflict_list_problems(page, world, dialogs)
     assert problems == [], f"{len(problems)} stored value(s) not shown inert:\n" + "\n".join(problems)
     if world.not_checked:
         warnings.warn(
             f"set only by the target's operator, not checked here: {world.not_checked}", stacklevel=1
         )
+
+
+def conflict_list_problems(page: Page, world: HostileWorld, dialogs: list[str]) -> list[str]:
+    """A job created over a hostile one: the 409 lists it by its stored title, and the form
+    gives back the hostile title typed (an attribute value) as typed."""
+    where = "calendar conflict list"
+    taken = fetch_job(world.api, world.admin_jobs[1]["id"])
+    start = datetime.fromisoformat(taken["startTime"]).astimezone(world.tz)
+    typed = next(
+        v.text
+        for v in world.values("job.title")
+        if "attribute-injection" in v.payloads and "crlf-header" not in v.payloads
+    )
+    schedule = SchedulePage(page)
+    schedule.fill_new_job(
+        typed, world.day.isoformat(), f"{start:%H:%M}", f"{start + timedelta(minutes=30):%H:%M}"
+    )
+    schedule.create_job.click()
+    expect(schedule.error).to_be_visible()
+    shown = [c.locator("strong").text_content() for c in schedule.conflicts.all()]
+    problems = []
+    if not any(literal(title, taken["title"], "", "") == [] for title in shown):
+        problems.append(f"job.title on the {where} is not shown as stored: {shown}")
+    problems += literal(schedule.job_title.input_value(), typed, "job.title", "new-job form (typed back)")
+    return problems + injected(page, where, dialogs)
 
 
 def calendar_problems(page: Page, world: HostileWorld, where: str) -> list[str]:

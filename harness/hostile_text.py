@@ -33,6 +33,7 @@ CALENDAR_WEEK = "calendar week view"
 CALENDAR_MONTH = "calendar month view"
 JOB_PANEL = "job panel"
 JOB_FORM = "new-job form (service list)"
+CONFLICTS = "calendar conflict list (a job created over another)"
 CALENDAR_HEADER = "calendar header (signed-in admin)"
 CALENDARS = (CALENDAR_DAY, CALENDAR_WEEK, CALENDAR_MONTH)
 
@@ -171,8 +172,8 @@ class StoredField:
     def values(self, tag: str = "") -> list[HostileValue]:
         """Every accepted payload, packed into as few values as the field's length allows.
         `tag` (a run's id) marks each value so a check can find the rows it made: it starts a
-        packed value and ends an address's local part; a phone, whose pattern allows no tag,
-        holds one payload per value."""
+        packed value, with the field's name, and ends an address's local part; a phone, whose
+        pattern allows no tag, holds one payload per value."""
         if self.wire_type is Email:
             return [
                 self._value([p], p.text.replace("@", f".{tag}@", 1) if tag else p.text)
@@ -183,8 +184,12 @@ class StoredField:
         values: list[HostileValue] = []
         current: list[Payload] = []
 
+        # The field's name starts each packed value (after the run's tag): two fields never
+        # hold the same text, so an email or page showing one field where another belongs is seen.
+        head = f"{tag} {self.name}" if tag else self.name
+
         def text_of(parts: list[Payload]) -> str:
-            return SEPARATOR.join([tag, *(p.text for p in parts)] if tag else [p.text for p in parts])
+            return SEPARATOR.join([head, *(p.text for p in parts)])
 
         for payload in self.payloads():
             if current and len(text_of([*current, payload])) > self.max_length:
@@ -245,7 +250,8 @@ FIELDS: tuple[StoredField, ...] = (
         ("tenants.name",),
         "the operator (`python -m reference_app seed --tenant-name`); no API changes it",
         (BOOKING_PAGE,),
-        (*_each(ALL_KINDS, TEXT, HTML), *_each(ICS_KINDS, ICS)),
+        # The contractor's own emails name the business only in the HTML footer.
+        (*_each(CLIENT_KINDS, TEXT, HTML), *_each(CONTRACTOR_KINDS, HTML), *_each(ICS_KINDS, ICS)),
     ),
     StoredField(
         "admin.name",
@@ -297,7 +303,7 @@ FIELDS: tuple[StoredField, ...] = (
         ("CreateJob.title", "UpdateJob.title"),
         ("jobs.title",),
         "POST /jobs, PATCH /jobs/{id}, the calendar's new-job form (a booking's title is 'service: contact')",
-        (*CALENDARS, JOB_PANEL),
+        (*CALENDARS, JOB_PANEL, CONFLICTS),
         # A job without a service is named by its title in its emails.
         (*_each(ALL_KINDS, SUBJECT, TEXT, HTML), *_each(ICS_KINDS, ICS)),
         Title,
