@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, expect
 
 from e2e.hostile_pages import HostileWorld, hostile_world, injected, literal, refused_payloads
@@ -257,8 +258,14 @@ def test_hostile_text_in_every_field_is_shown_inert(
         problems += calendar_problems(page, world, where)
         problems += panel_problems(page, fetch_job(world.api, shown_job["id"]), f"job panel ({where})")
         problems += injected(page, f"{where} with the job panel", dialogs)
-    problems += conflict_list_problems(page, world, dialogs)
-    assert problems == [], f"{len(problems)} stored value(s) not shown inert:\n" + "\n".join(problems)
+    try:
+        problems += conflict_list_problems(page, world, dialogs)
+    except PlaywrightError as error:
+        # Markup that escaped onto the page can hide the form: a finding, not a crash.
+        problems.append(
+            f"job.title on the calendar conflict list: not reachable ({str(error).splitlines()[0]})"
+        )
+    assert problems == [], f"{len(problems)} stored value(s) not shown inert:\n" + "\n".join(problems[:60])
     if world.not_checked:
         warnings.warn(
             f"set only by the target's operator, not checked here: {world.not_checked}", stacklevel=1
@@ -293,7 +300,7 @@ def conflict_list_problems(page: Page, world: HostileWorld, dialogs: list[str]) 
 def calendar_problems(page: Page, world: HostileWorld, where: str) -> list[str]:
     titles = page.evaluate(
         "() => Object.fromEntries([...document.querySelectorAll('[data-testid=job-chip]')]"
-        ".map(c => [c.dataset.jobId, c.querySelector('[data-testid=job-title]').textContent]))"
+        ".map(c => [c.dataset.jobId, c.querySelector('[data-testid=job-title]')?.textContent ?? null]))"
     )
     problems = []
     for job in world.jobs:
@@ -372,7 +379,9 @@ def test_hostile_text_reaches_every_email_inert(hostile: HostileWorld, target: T
         problems += email_problems(sent.message.message, expected, ics_summary=summary)
     # The client of an admin job whose address is markup is still mailed (a quoted local part).
     reader.sent(world.admin_jobs[0]["id"], "client_cancellation")
-    assert problems == [], f"{len(problems)} stored value(s) not inert in an email:\n" + "\n".join(problems)
+    assert problems == [], f"{len(problems)} stored value(s) not inert in an email:\n" + "\n".join(
+        problems[:60]
+    )
 
 
 def stored_values(world: HostileWorld, job: dict[str, Any]) -> dict[str, str]:
