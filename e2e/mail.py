@@ -50,6 +50,10 @@ class MailReader:
             message = matching[-1]
         return SentEmail(kind, row["recipient"], row["sesMessageId"], message)
 
+    def sent(self, job_id: str, kind: str) -> dict[str, str]:
+        """The outbox row of the email of `kind` about the job, once sent (content unread)."""
+        return self._sent_row(job_id, kind)
+
     def kinds_for(self, job_id: str) -> list[str]:
         return sorted(row["kind"] for row in self._rows() if row["jobId"] == job_id)
 

@@ -125,6 +125,12 @@ CASES: dict[str, Case] = {
         7, "7.3 Long and non-Latin names (emoji, right-to-left, 200 characters) intact"
     ),
     "test_a_script_in_a_contact_name_is_shown_as_text": Case(7, "7.3 Names are escaped, never run"),
+    "test_hostile_text_in_every_field_is_shown_inert": Case(
+        7, "7.3 Hostile text in every stored field is shown as text on every page"
+    ),
+    "test_hostile_text_reaches_every_email_inert": Case(
+        7, "7.3 Hostile text in every stored field is inert in every email (headers, text, HTML, .ics)"
+    ),
     "test_double_submit_books_once": Case(7, "7.4 Double submit: one booking"),
     "test_back_button_after_booking_books_nothing_more": Case(
         7, "7.5 Back button after booking: no second booking, sane page"
@@ -160,6 +166,9 @@ CASES: dict[str, Case] = {
     ),
     "test_suite5_catches_moves_offered_out_of_turn": Case(5, "Teeth: fails when every move is offered"),
     "test_suite6_catches_emails_not_queued": Case(6, "Teeth: fails when bookings queue no email"),
+    "test_suite7_catches_a_stored_field_rendered_raw": Case(
+        7, "Teeth: fails when the booking page renders the service description raw"
+    ),
     "test_suite9_catches_a_page_wider_than_a_phone": Case(
         9, "Teeth: fails on a booking page wider than a phone"
     ),

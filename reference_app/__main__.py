@@ -46,9 +46,11 @@ def cmd_seed(args: argparse.Namespace) -> int:
         return 2
     result = seed(
         _database_url(),
+        tenant_name=args.tenant_name,
         time_zone=args.time_zone,
         admin_email=args.email,
         admin_password=args.password,
+        admin_name=args.admin_name,
     )
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
@@ -259,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="create a demo tenant, admin and services")
     seed.add_argument("--json", action="store_true", help="print ids and credentials as JSON")
     seed.add_argument("--time-zone", default="America/New_York")
+    seed.add_argument("--tenant-name", default="Demo Home Services", help="the business's name")
+    seed.add_argument("--admin-name", default="Demo Admin", help="the admin's name")
     seed.add_argument("--email", help="admin email (default: a new random address)")
     seed.add_argument("--password", help="admin password (default: random)")
     seed.set_defaults(func=cmd_seed)

@@ -52,6 +52,10 @@ KNOWN_FAULTS: dict[str, str] = {
     ),
     "e2e_calendar_create_ignores_conflicts": "the calendar's create form books over other jobs",
     "e2e_calendar_offers_every_move": "the job panel offers every lifecycle move, allowed or not",
+    "email_renders_notes_raw": "the contractor's new-booking email renders the client's notes as "
+    "HTML, unescaped (emails/sender.py)",
+    "e2e_page_renders_description_raw": "the public booking page renders the service's description "
+    "as HTML, unescaped (templates/book.html): markup staff typed runs in every client's browser",
 }
 
 

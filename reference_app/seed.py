@@ -81,6 +81,7 @@ def seed(
     time_zone: str = "America/New_York",
     admin_email: str | None = None,
     admin_password: str | None = None,
+    admin_name: str = "Demo Admin",
 ) -> SeedResult:
     """Create a new demo tenant with its admin and services; returns ids and credentials."""
     email = admin_email or f"admin-{secrets.token_hex(4)}@demo.example.com"
@@ -96,7 +97,7 @@ def seed(
             {
                 "tenant_id": tenant["id"],
                 "email": email,
-                "name": "Demo Admin",
+                "name": admin_name,
                 "password_hash": hash_password(password),
             },
         )

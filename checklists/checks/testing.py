@@ -129,9 +129,38 @@ def combined(results: Sequence[CheckResult]) -> CheckResult:
     return CheckResult(Outcome.PASSED, summary, evidence)
 
 
+def judge_named_cases(run: SuiteRun, names: Sequence[str]) -> CheckResult:
+    """Each named test ran and passed: an item about one check within a suite shows that
+    check's own outcome in its evidence, whatever else the suite holds."""
+    if run.summary is None:
+        return CheckResult.failed(f"E2E gave no verdict: {run.error}", _run_evidence(run))
+    cases = [c for s in run.summary.get("suites", []) for c in s.get("cases", [])]
+    failures: list[str] = []
+    skipped: list[str] = []
+    shown: list[dict[str, Any]] = []
+    for name in names:
+        ran = [c for c in cases if str(c.get("test", "")).split("::")[-1].split("[")[0] == name]
+        shown.extend({k: c.get(k) for k in ("test", "case", "outcome", "reason")} for c in ran)
+        if not ran:
+            failures.append(f"{name} did not run")
+        elif any(c.get("outcome") == "failed" for c in ran):
+            reason = next(c.get("reason") for c in ran if c.get("outcome") == "failed")
+            failures.append(f"{name} failed: {reason}")
+        elif all(c.get("outcome") == "skipped" for c in ran):
+            skipped.append(f"{name} skipped: {ran[0].get('reason')}")
+    evidence = Evidence(f"{run.name} cases", {"cases": shown})
+    if failures:
+        return CheckResult.failed("; ".join(failures), evidence)
+    if skipped:
+        return CheckResult.skipped("; ".join(skipped), evidence)
+    return CheckResult.passed(f"{len(names)} named case(s) passed", evidence)
+
+
 @check("e2e_suites")
 def e2e_suites(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
-    return judge_e2e(ctx.suites.e2e(), [int(n) for n in params.get("suites", [])])
+    suites = judge_e2e(ctx.suites.e2e(), [int(n) for n in params.get("suites", [])])
+    names = [str(n) for n in params.get("cases", [])]
+    return combined([suites, judge_named_cases(ctx.suites.e2e(), names)]) if names else suites
 
 
 @check("no_double_booking")

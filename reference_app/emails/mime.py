@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
@@ -12,8 +13,11 @@ from reference_app.emails.render import RenderedEmail
 def build_message(email: RenderedEmail, *, sender: str, outbox_id: int) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = email.subject
-    message["From"] = formataddr((email.payload["businessName"], sender))
-    message["To"] = email.recipient
+    # Header values are one line each (a business name may hold line breaks), and an address is
+    # built from its parts so a local part with quotes or brackets is quoted, not misread.
+    message["From"] = formataddr((" ".join(email.payload["businessName"].split()), sender))
+    local_part, domain = email.recipient.rsplit("@", 1)
+    message["To"] = Address(username=local_part, domain=domain)
     message["Message-ID"] = make_msgid(idstring=f"outbox-{outbox_id}")
     # Lets a reader of the mailbox tie a delivered message to its outbox row and job.
     message["X-Outbox-Id"] = str(outbox_id)

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from reference_app.emails.kinds import ALL_KINDS, EmailKind
 
@@ -64,7 +65,16 @@ def dashboard_url(public_app_url: str, payload: dict[str, Any], tz: ZoneInfo) ->
     return f"{public_app_url.rstrip('/')}/schedule?view=day&date={day}&job={payload['jobId']}"
 
 
-def render(kind_name: str, recipient: str, payload: dict[str, Any], *, public_app_url: str) -> RenderedEmail:
+def render(
+    kind_name: str,
+    recipient: str,
+    payload: dict[str, Any],
+    *,
+    public_app_url: str,
+    raw_fields: frozenset[str] = frozenset(),
+) -> RenderedEmail:
+    """The email of `kind_name`. `raw_fields` exists only for a broken variant of the service
+    (reference_app/faults.py): the context values it names go into the HTML unescaped."""
     kind = ALL_KINDS[kind_name]
     tz = ZoneInfo(payload["timeZone"])
     start, end = local_time(payload["startTime"], tz), local_time(payload["endTime"], tz)
@@ -87,7 +97,12 @@ def render(kind_name: str, recipient: str, payload: dict[str, Any], *, public_ap
         context["previous_when"] = format_when(
             local_time(payload["previousStartTime"], tz), local_time(payload["previousEndTime"], tz)
         )
-    subject = SUBJECTS[kind.name].format(**context)
+    # A header is one line: a name typed with line breaks (the API allows them in names) must
+    # not end the subject, nor make the message unbuildable.
+    for name in raw_fields:
+        if context.get(name) is not None:
+            context[name] = Markup(context[name])
+    subject = " ".join(SUBJECTS[kind.name].format(**context).split())
     text = _env.get_template(f"{kind.name}.txt").render(context)
     html = _env.get_template(f"{kind.name}.html").render(context)
     return RenderedEmail(kind, recipient, subject, text, html, payload)

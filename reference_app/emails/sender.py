@@ -49,6 +49,9 @@ class RetryPolicy:
         )
 
 
+RAW_NOTES = frozenset({"notes"})
+
+
 class OutboxSender:
     def __init__(
         self, pool: AsyncConnectionPool[Connection], settings: Settings, transport: EmailTransport
@@ -82,6 +85,9 @@ class OutboxSender:
                     row["recipient"],
                     row["payload"],
                     public_app_url=self._public_app_url(),
+                    raw_fields=RAW_NOTES
+                    if self.settings.has_fault("email_renders_notes_raw")
+                    else frozenset(),
                 )
                 message = build_message(rendered, sender=self.settings.ses_from_address, outbox_id=row["id"])
                 message_id = await asyncio.to_thread(

@@ -63,5 +63,6 @@ class BookingPageController(Controller):
                 "requires_confirmation": svc.settings.require_confirmation,
                 "overflow_fault": settings.has_fault("e2e_page_overflows_phone"),
                 "chromium_only_fault": settings.has_fault("e2e_booking_needs_chromium"),
+                "raw_description_fault": settings.has_fault("e2e_page_renders_description_raw"),
             },
         )

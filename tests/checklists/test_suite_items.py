@@ -18,6 +18,7 @@ from checklists.checks.testing import (
     judge_engines,
     judge_lifecycle,
     judge_load_race,
+    judge_named_cases,
     plan_for,
 )
 from checklists.context import CheckContext
@@ -66,6 +67,25 @@ def test_a_suite_that_did_not_run_turns_red_and_all_skipped_is_skipped(tmp_path:
 def test_passing_suites_pass(tmp_path: Path) -> None:
     run = e2e_run(tmp_path, suite(6, case("e2e/test_e.py::test_mail[chromium]", "passed")))
     assert judge_e2e(run, [6]).outcome is Outcome.PASSED
+
+
+def test_named_cases_show_their_own_outcome(tmp_path: Path) -> None:
+    hostile = "e2e/test_suite_07_edge_cases.py::test_hostile_text_in_every_field_is_shown_inert[chromium]"
+    reason = "service.description on the public booking page: injected element"
+    run = e2e_run(
+        tmp_path,
+        suite(7, case("e2e/test_x.py::test_dst[chromium]", "passed"), case(hostile, "failed", reason)),
+    )
+    result = judge_named_cases(run, ["test_hostile_text_in_every_field_is_shown_inert"])
+    assert result.outcome is Outcome.FAILED and reason in result.summary
+    assert result.evidence[0].detail["cases"][0]["test"] == hostile
+    missing = judge_named_cases(run, ["test_hostile_text_reaches_every_email_inert"])
+    assert missing.outcome is Outcome.FAILED and "did not run" in missing.summary
+    passing = e2e_run(tmp_path, suite(7, case(hostile, "passed")))
+    assert (
+        judge_named_cases(passing, ["test_hostile_text_in_every_field_is_shown_inert"]).outcome
+        is Outcome.PASSED
+    )
 
 
 def test_no_summary_is_a_failure_with_the_reason(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import psycopg
 import pytest
 
 from reference_app.app import create_app
@@ -40,6 +41,22 @@ def test_migrate_then_seed_json(pg_server: ProvidedPostgres) -> None:
         assert result["time_zone"] == "Australia/Sydney"
         assert set(result["services"]) == {"standard", "consultation", "workshop", "callout"}
         assert result["admin_password"]
+
+
+def test_seed_names_the_business_and_admin(database_url: str) -> None:
+    business, admin = '<b>"Shop"</b> & Co', "<i>Ann</i>"
+    result = _run(
+        "seed", "--json", "--tenant-name", business, "--admin-name", admin, database_url=database_url
+    )
+    assert result.returncode == 0, result.stderr
+    seeded = json.loads(result.stdout)
+    assert seeded["tenant_name"] == business
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT t.name, u.name FROM tenants t JOIN admin_users u ON u.tenant_id = t.id WHERE t.id = %s",
+            (seeded["tenant_id"],),
+        ).fetchone()
+    assert row == (business, admin)
 
 
 def test_seed_rejects_unknown_zone(database_url: str) -> None:
