@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from harness import durations
 from harness.target import Target
 from load.nemesis.faults import FAULTS, NemesisRefused, NemesisStack, check_allowed
 from load.nemesis.owned_postgres import OwnedPostgresUnavailable, owned_postgres
@@ -27,7 +27,6 @@ from load.nemesis.verdict import judge_nemesis, write_nemesis_report
 
 # Faults make requests fail and wait by design; what must hold is the audit.
 RELAXED_GATES = ("--gate-failure-ratio", "1.0", "--gate-p95-ms", "60000")
-_DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+(?:\.\d+)?)s?)?$")
 
 
 def add_nemesis_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,11 +39,10 @@ def add_nemesis_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_seconds(text: str, option: str) -> float:
-    match = _DURATION.match(text.strip())
-    if not text.strip() or match is None:
-        raise NemesisRefused(f"{option} expects a duration such as 5s, 2m or 1h30m, got {text!r}")
-    hours, minutes, seconds = (float(match[k] or 0) for k in ("h", "m", "s"))
-    return hours * 3600 + minutes * 60 + seconds
+    try:
+        return durations.parse_seconds(text)
+    except ValueError as exc:
+        raise NemesisRefused(f"{option} {exc}") from None
 
 
 def parse_faults(text: str) -> list[str]:
