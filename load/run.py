@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.durations import parse_seconds
+from harness.cli_types import MIN_RACE_USERS, duration_text, positive_float, positive_int
 from harness.exit_codes import NOT_JUDGED, PASSED, TARGET_FAILED, CannotJudge
 from harness.preflight import Needs, preflight
 from harness.target import Target, harness_target, resolve_target
@@ -25,7 +25,6 @@ from load.shapes import SHAPES
 from reference_app.local_stack import free_port
 
 SCENARIOS = {"race": "race.py", "mix": "mix.py"}
-MIN_RACE_USERS = 2
 # What each scenario needs of the target, proven by the preflight before Locust starts.
 BOOKABLE_ROLES = ("standard", "consultation", "workshop", "callout")
 SCENARIO_NEEDS = {
@@ -38,26 +37,6 @@ SCENARIO_NEEDS = {
 LOAD_STACK_ENV = {"ABUSE_LIMITS": "off"}
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expects a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expects a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
-    return value
-
-
 def process_count(text: str) -> int:
     try:
         value = int(text)
@@ -66,17 +45,6 @@ def process_count(text: str) -> int:
     if value < -1:
         raise argparse.ArgumentTypeError(f"must be 0 (none), a count, or -1 (one per CPU core), got {value}")
     return value
-
-
-def duration_text(text: str) -> str:
-    """The duration as given (Locust reads the same forms), once it is known to be one."""
-    try:
-        seconds = parse_seconds(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError(f"must be longer than 0 s, got {text!r}")
-    return text.strip()
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:

@@ -49,10 +49,19 @@ expires = 2999-01-01
 """
 
 
+# What a booking API's /health answers: the preflight knows the target by it.
+HEALTHY = {
+    "status": "ok",
+    "database": "ok",
+    "version": "1.0.0",
+    "schema": {"applied": "0004_suppressions_and_limits", "latest": "0004_suppressions_and_limits", "pending": 0},
+}
+
+
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     routes = RouteServer()
-    routes.route("GET", "/health", Answer(200, {"status": "ok"}))
+    routes.route("GET", "/health", Answer(200, HEALTHY))
     with serving(routes) as url:
         yield url
 
