@@ -54,7 +54,11 @@ HEALTHY = {
     "status": "ok",
     "database": "ok",
     "version": "1.0.0",
-    "schema": {"applied": "0004_suppressions_and_limits", "latest": "0004_suppressions_and_limits", "pending": 0},
+    "schema": {
+        "applied": "0004_suppressions_and_limits",
+        "latest": "0004_suppressions_and_limits",
+        "pending": 0,
+    },
 }
 
 
