@@ -84,7 +84,10 @@ def target(url: str, **fields: Any) -> Target:
     return Target(base_url=url, **{**values, **fields})
 
 
-def failure(target: Target, needs: Needs = Needs(), timeout: float = 5.0) -> str:
+NO_NEEDS = Needs()
+
+
+def failure(target: Target, needs: Needs = NO_NEEDS, timeout: float = 5.0) -> str:
     with pytest.raises(PreflightError) as raised:
         preflight(target, needs, timeout=timeout)
     message = str(raised.value)

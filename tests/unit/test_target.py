@@ -81,9 +81,9 @@ def test_bad_descriptions_are_clear_errors(data: dict[str, object], message: str
 
 def test_unreadable_file_is_a_target_error(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{not json")
-    with pytest.raises(TargetError, match="bad.json is not JSON"):
+    with pytest.raises(TargetError, match=r"bad\.json is not JSON"):
         load_target_file(tmp_path / "bad.json")
-    with pytest.raises(TargetError, match="missing.json does not exist"):
+    with pytest.raises(TargetError, match=r"missing\.json does not exist"):
         load_target_file(tmp_path / "missing.json")
 
 
