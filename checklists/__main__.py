@@ -19,7 +19,7 @@ from checklists.progress import LiveProgress, summary_table
 from checklists.reporters import write_reports
 from checklists.runner import RunOptions, run_checklist
 from checklists.verdict import EXIT_HARNESS_ERROR
-from harness.cli_types import MIN_RACE_USERS, duration_text, positive_int
+from harness.cli_types import MIN_RACE_USERS, DefaultsHelpFormatter, duration_text, positive_int
 from harness.exit_codes import CannotJudge, first_line
 from harness.preflight import preflight
 from harness.target import Target, harness_target, resolve_target
@@ -36,21 +36,47 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the checklist and write the readiness report",
         description="Run the pre-production checklist against a target and write the readiness "
         "report. Exit codes: docs/reference/exit-codes.md (2: the harness could not judge).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     where = run.add_mutually_exclusive_group()
-    where.add_argument("--target-file", help="target description JSON (docs/reference/target-file.md)")
-    where.add_argument("--base-url", help="target base URL (other fields from HARNESS_* variables)")
-    run.add_argument("--checklist", type=Path, default=DEFAULT_CHECKLIST, help="checklist TOML")
-    run.add_argument("--env-file", type=Path, help="the front end's env file the target uses")
-    run.add_argument("--attestations", type=Path, help="sign-offs and waivers (TOML or YAML)")
-    run.add_argument("--only", default="", help="comma-separated section names (empty: every section)")
-    run.add_argument(
-        "--report-dir", type=Path, help="where the reports go (None: artifacts/checklists/<timestamp>)"
+    where.add_argument(
+        "--target-file",
+        help="target description JSON (docs/reference/target-file.md) (default: HARNESS_* variables, "
+        "else a local reference stack)",
     )
-    run.add_argument("--gate", action="store_true", help="exit 0 only when READY (for a launch pipeline)")
+    where.add_argument(
+        "--base-url",
+        help="target base URL; other fields from HARNESS_* variables (default: as --target-file)",
+    )
+    run.add_argument(
+        "--checklist",
+        type=Path,
+        default=DEFAULT_CHECKLIST,
+        help="checklist TOML (default: checklists/preproduction.toml)",
+    )
+    run.add_argument(
+        "--env-file",
+        type=Path,
+        help="the front end's env file the target uses (default: none; the env-file item skips)",
+    )
+    run.add_argument(
+        "--attestations",
+        type=Path,
+        help="sign-offs and waivers, TOML or YAML (default: none; sign-off items await sign-off)",
+    )
+    run.add_argument("--only", default="", help="comma-separated section names (default: every section)")
+    run.add_argument(
+        "--report-dir", type=Path, help="where the reports go (default: artifacts/checklists/<timestamp>)"
+    )
+    run.add_argument(
+        "--gate", action="store_true", help="exit 0 only when READY, for a launch pipeline (default: off)"
+    )
     run.add_argument("--expect-version", help="the version /health must report (default: this commit)")
-    run.add_argument("--expect-public-url", help="the app's real public URL, e.g. https://book.example.com")
+    run.add_argument(
+        "--expect-public-url",
+        help="the app's real public URL, e.g. https://book.example.com (default: not compared; "
+        "a non-local target's check then fails)",
+    )
     run.add_argument(
         "--browsers",
         default="chromium,firefox,webkit",

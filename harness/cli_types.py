@@ -40,3 +40,17 @@ def duration_text(text: str) -> str:
     if seconds <= 0:
         raise argparse.ArgumentTypeError(f"must be longer than 0 s, got {text!r}")
     return text.strip()
+
+
+class DefaultsHelpFormatter(argparse.HelpFormatter):
+    """Help that names every option's default: the value when there is one, else the option's
+    help says what not giving it means (e.g. "none: a local stack")."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if "%(default)" in text or "default:" in text or not action.option_strings:
+            return text
+        default = action.default
+        if default is None or default is False or default in ("", [], argparse.SUPPRESS):
+            return text
+        return f"{text} (default: %(default)s)"

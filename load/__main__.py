@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from harness.cli_types import DefaultsHelpFormatter
 from harness.exit_codes import run_command
 from load.run import add_run_arguments, cmd_run
 
@@ -24,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
             description="Run one scenario against a target and judge it. Exit codes: 0 PASS, "
             "1 the target failed a gate, 2 no verdict (docs/reference/exit-codes.md). Options "
             "the harness does not know go on to Locust.",
-            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+            formatter_class=DefaultsHelpFormatter,
         )
     )
     from load.bench import add_bench_arguments

@@ -49,7 +49,9 @@ def process_count(text: str) -> int:
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """Every option is checked here, before a stack or Locust starts."""
-    parser.add_argument("--scenario", choices=sorted(SCENARIOS), required=True, help="the scenario to run")
+    parser.add_argument(
+        "--scenario", choices=sorted(SCENARIOS), required=True, help="the scenario to run (required)"
+    )
     parser.add_argument(
         "--users", "-u", type=positive_int, default=100, help="concurrent users (a race needs 2 or more)"
     )
@@ -58,7 +60,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "-r",
         type=positive_float,
         default=None,
-        help="users started per second (None: all users in about 2 s)",
+        help="users started per second (default: all users in about 2 s)",
     )
     parser.add_argument(
         "--duration",
@@ -79,12 +81,15 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--target-file",
-        help="target description JSON (docs/reference/target-file.md); else HARNESS_* variables; "
-        "else a local stack",
+        help="target description JSON (docs/reference/target-file.md) (default: HARNESS_* variables, "
+        "else a local reference stack)",
     )
-    where.add_argument("--base-url", help="target base URL (other target fields from HARNESS_* variables)")
+    where.add_argument(
+        "--base-url",
+        help="target base URL; other target fields from HARNESS_* variables (default: as --target-file)",
+    )
     parser.add_argument(
-        "--results-dir", help="where the reports go (None: artifacts/load/<timestamp>-<scenario>)"
+        "--results-dir", help="where the reports go (default: artifacts/load/<timestamp>-<scenario>)"
     )
     parser.add_argument("--servers", type=positive_int, default=2, help="local stack: server processes")
     parser.add_argument(
@@ -95,7 +100,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="local stack: server env (repeatable)",
+        help="local stack: server env, repeatable (default: ABUSE_LIMITS=off)",
     )
     from load.nemesis.run import add_nemesis_arguments
 

@@ -33,7 +33,8 @@ def add_nemesis_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--nemesis",
         default="",
-        help=f"faults to inject during the run, comma-separated: {', '.join(FAULTS)} (local stack only)",
+        help=f"faults to inject during the run, comma-separated: {', '.join(FAULTS)} (local stack only; "
+        "default: none)",
     )
     parser.add_argument("--nemesis-interval", default="5s", help="time between faults, e.g. 5s")
 
