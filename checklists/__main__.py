@@ -20,7 +20,7 @@ from checklists.reporters import write_reports
 from checklists.runner import RunOptions, run_checklist
 from checklists.verdict import EXIT_HARNESS_ERROR
 from harness.cli_types import MIN_RACE_USERS, DefaultsHelpFormatter, duration_text, positive_int
-from harness.exit_codes import CannotJudge, first_line
+from harness.exit_codes import CannotJudge, first_line, run_command
 from harness.preflight import preflight
 from harness.target import Target, harness_target, resolve_target
 
@@ -171,7 +171,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(cmd_run(args))
+    # Under the shared contract (harness/exit_codes.py): a fault after the verdict (writing the
+    # reports) is a harness error, exit 2, never a Python traceback's exit 1.
+    return run_command("checklist", lambda: cmd_run(args))
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def parse_faults(text: str) -> list[str]:
 def cmd_run_with_nemesis(
     args: argparse.Namespace, explicit: Target | None, stack_env: dict[str, str], passthrough: Sequence[str]
 ) -> int:
-    from load.run import report_exit, results_dir_for, run_locust
+    from load.run import announce_local_stack, report_exit, results_dir_for, run_locust, run_preflight
     from reference_app.local_stack import local_stack
 
     try:
@@ -78,6 +78,7 @@ def cmd_run_with_nemesis(
     results.mkdir(parents=True, exist_ok=True)
     args.results_dir = str(results)
     log_dir = Path(os.environ.get("STACK_LOG_DIR", "artifacts/logs"))
+    announce_local_stack(args.servers)
     with contextlib.ExitStack() as stack:
         try:
             owned = stack.enter_context(owned_postgres()) if "restart-db" in faults else None
@@ -100,6 +101,7 @@ def cmd_run_with_nemesis(
             print(f"load: {exc}", file=sys.stderr)
             return 2
         target = Target.from_json(info.target_json(), local=True)
+        run_preflight(target, args.scenario)
         log_path = results / "nemesis-operations.jsonl"
         schedule = NemesisSchedule(
             nemesis_stack, faults, interval_s=interval, run_seconds=run_seconds, log_path=log_path
