@@ -257,3 +257,63 @@ def test_checklist_options_are_refused_before_a_stack_starts(
 ) -> None:
     output = assert_cannot_judge(run_cli("checklists", *args, "--report-dir", str(tmp_path / "r")), line)
     assert STACK_STARTED not in output
+
+
+# --- runs that test nothing, and one that tests something ---------------------------------------
+
+
+def service_with_no_free_slot(stack: dict[str, Any]) -> str:
+    """A standard service (capacity 1, instant) that can never be booked: no advance window."""
+    base = stack["baseUrl"]
+    admin = stack["admin"]
+    token = httpx.post(f"{base}/auth/login", json=admin, timeout=30).json()["token"]
+    created = httpx.post(
+        f"{base}/admin/services",
+        json={
+            "name": "Closed for booking",
+            "durationMinutes": 60,
+            "bookingSettings": {"advanceBookingDays": 0, "sameDayBooking": False},
+        },
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    return str(created.json()["service"]["id"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("scenario", "reason"),
+    [
+        ("race", "the run could not start: no free slot to race for"),
+        ("mix", "no booking attempt completed: not judged"),
+    ],
+)
+def test_a_run_with_nothing_to_book_is_no_verdict(
+    stack: dict[str, Any], tmp_path: Path, scenario: str, reason: str
+) -> None:
+    target = {**stack, "services": {"standard": service_with_no_free_slot(stack)}}
+    path = str(write_target(tmp_path / "t.json", target))
+    done = run_cli(
+        "load", "--target-file", path, "--scenario", scenario, "--results-dir", str(tmp_path / "r")
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output[-3000:]
+    assert "RESULT: NO VERDICT" in output and reason in output, output[-3000:]
+    assert "RESULT: PASS" not in output
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["result"] == "NO VERDICT" and summary["passed"] is False
+
+
+@pytest.mark.slow
+def test_a_real_run_shows_progress_and_its_verdict_once(stack: dict[str, Any], tmp_path: Path) -> None:
+    path = str(write_target(tmp_path / "t.json", stack))
+    done = run_cli("load", "--target-file", path, "--duration", "7s", "--results-dir", str(tmp_path / "r"))
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-4000:]
+    assert output.count("RESULT: PASS") == 1 and output.count("AUDIT VERDICT: PASS over ") == 1, output[
+        -4000:
+    ]
+    assert "preflight ok: " in output and f"admin {stack['admin']['email']} signed in (once)" in output
+    progress = re.findall(r"load: +\d+/7 s  users \d+  requests \d+  failures \d+  p95 now", output)
+    assert len(progress) >= 2, output[-4000:]
