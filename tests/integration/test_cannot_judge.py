@@ -317,3 +317,49 @@ def test_a_real_run_shows_progress_and_its_verdict_once(stack: dict[str, Any], t
     assert "preflight ok: " in output and f"admin {stack['admin']['email']} signed in (once)" in output
     progress = re.findall(r"load: +\d+/7 s  users \d+  requests \d+  failures \d+  p95 now", output)
     assert len(progress) >= 2, output[-4000:]
+
+
+# --- the suites' pytest sessions: the same preflight at session start ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("suite", "option"),
+    [
+        ("e2e/test_suite_01_public_booking.py", "--base-url"),
+        ("properties/test_lifecycle_machine.py", "--target-url"),
+    ],
+)
+def test_a_suite_session_against_a_dead_target_ends_at_once(suite: str, option: str, tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", suite, option, url, "-q", "-p", "no:cacheprovider"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output[-3000:]
+    assert f"{suite.split('/')[0]}: connection refused at {url}" in output, output[-3000:]
+    assert " passed" not in output and STACK_STARTED not in output
+
+
+@pytest.mark.parametrize(
+    "suite", ["e2e/test_suite_01_public_booking.py", "properties/test_lifecycle_machine.py"]
+)
+def test_a_suite_session_with_a_bad_target_file_ends_at_once(suite: str, tmp_path: Path) -> None:
+    path = write_target(tmp_path / "t.json", {"baseUrl": "http://127.0.0.1:9", "admin": "x"})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", suite, "--target-file", str(path), "-q", "-p", "no:cacheprovider"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output[-3000:]
+    assert '"admin" must be a JSON object, got a string' in output and "Traceback" not in output
