@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from checklists.attestations import AttestationFileError, load_sign_offs
 from checklists.checks import CHECKS
@@ -111,7 +112,10 @@ def check_before_start(options: RunOptions, console: Console) -> None:
     if options.only:
         checklist.only(options.only)
     for entry in sign_offs.refused:
-        console.print(f"[yellow]checklist: {entry.kind} {entry.item_id!r} {entry.problem}[/]", soft_wrap=True)
+        console.print(
+            f"[yellow]checklist: {escape(f'{entry.kind} {entry.item_id!r} {entry.problem}')}[/]",
+            soft_wrap=True,
+        )
 
 
 @contextlib.contextmanager
@@ -149,12 +153,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         with _target(args, console) as target, LiveProgress(console) as progress:
             report = run_checklist(target, options, progress)
     except (ChecklistError, AttestationFileError, CannotJudge) as exc:
-        console.print(f"[bold red]checklist: {exc}[/]", soft_wrap=True)
+        console.print(f"[bold red]checklist: {escape(str(exc))}[/]", soft_wrap=True)
         return EXIT_HARNESS_ERROR
     except Exception as exc:  # the harness itself broke (e.g. the local stack did not start): not a verdict
         console.print(
-            f"[bold red]checklist: harness error, no verdict: {type(exc).__name__}: {first_line(exc)} "
-            "(a fault in the harness, not in the target; traceback follows)[/]",
+            f"[bold red]checklist: harness error, no verdict: {type(exc).__name__}: "
+            f"{escape(first_line(exc))} (a fault in the harness, not in the target; traceback follows)[/]",
             soft_wrap=True,
         )
         console.print_exception()

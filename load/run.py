@@ -179,6 +179,8 @@ def parse_env_pairs(pairs: Sequence[str]) -> dict[str, str]:
 def run_locust(args: argparse.Namespace, target: Target, passthrough: Sequence[str]) -> tuple[int, Path]:
     results = results_dir_for(args.scenario, args.results_dir)
     results.mkdir(parents=True, exist_ok=True)
+    # A verdict left by an earlier run in the same folder must not stand for this one.
+    (results / "verdict.txt").unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="load-target-") as scratch:
         target_file = Path(scratch) / "target.json"  # holds credentials: kept out of the results
         target_file.write_text(json.dumps(target.to_json()))
