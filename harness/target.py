@@ -2,6 +2,8 @@
 
 A target comes from, in order: explicit values (CLI options), the environment, a JSON file;
 with none of these, the harness starts the local reference stack itself and tears it down.
+docs/reference/target-file.md documents every key; a malformed description is a TargetError
+whose message is the one line a command shows (exit code 2, harness/exit_codes.py).
 
 The JSON file (also what `python -m reference_app stack --info-file F` writes):
 
