@@ -22,6 +22,7 @@ no longer blocks until the waiver expires.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -142,13 +143,19 @@ def load_sign_offs(
             if entry.item_id in store:
                 result.refused.append(_refuse(entry, f"a second {kind} for {entry.item_id}"))
             elif entry.item_id not in allowed:
-                result.refused.append(_refuse(entry, _wrong_item(kind, entry.item_id, attested_ids)))
+                result.refused.append(
+                    _refuse(entry, _wrong_item(kind, entry.item_id, attested_ids, automated_ids))
+                )
             else:
                 store[entry.item_id] = entry
     return result
 
 
-def _wrong_item(kind: str, item_id: str, attested_ids: set[str]) -> str:
+def _wrong_item(kind: str, item_id: str, attested_ids: set[str], automated_ids: set[str]) -> str:
+    if item_id not in attested_ids | automated_ids:
+        close = difflib.get_close_matches(item_id, sorted(attested_ids | automated_ids), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return f"{item_id} is not an item of this checklist{hint}"
     if kind == "attestation" and item_id not in attested_ids:
         return f"{item_id} is not a sign-off item (automated items are checked by the machine, not attested)"
     if kind == "waiver" and item_id in attested_ids:

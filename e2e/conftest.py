@@ -32,6 +32,8 @@ from e2e.report import (  # noqa: F401  (the report's hooks, registered through 
 )
 from e2e.scenario import book_first_free, service_id, service_zone
 from harness.api_client import BookingApi
+from harness.exit_codes import NOT_JUDGED, CannotJudge
+from harness.preflight import preflight
 from harness.target import Target, harness_target, resolve_target
 
 PHONE_DEVICE = "iPhone 8"  # a 375 px wide viewport
@@ -61,17 +63,48 @@ def wait_healthy(base_url: str, timeout: float = 60) -> None:
         time.sleep(0.2)
 
 
-@pytest.fixture(scope="session")
-def target(pytestconfig: pytest.Config) -> Iterator[Target]:
-    base_url = pytestconfig.getoption("--base-url")
+EXPLICIT_TARGET = pytest.StashKey[Target | None]()
+
+
+def explicit_target(config: pytest.Config) -> Target | None:
+    base_url = config.getoption("--base-url")
     env = dict(os.environ)
     if base_url:
         # resolve_target reads HARNESS_ADMIN_* and HARNESS_SERVICES only beside HARNESS_BASE_URL or
         # a target file; a URL given on the command line takes them from the environment too.
         env.setdefault("HARNESS_BASE_URL", base_url)
-    explicit = resolve_target(base_url=base_url, target_file=pytestconfig.getoption("--target-file"), env=env)
+    return resolve_target(base_url=base_url, target_file=config.getoption("--target-file"), env=env)
+
+
+def preflight_or_exit(target: Target) -> None:
+    """The shared preflight (harness/preflight.py); a target that cannot be judged ends the
+    session at once with its one line and exit code 2, before any browser starts."""
+    try:
+        print("\n" + preflight(target).line())
+    except CannotJudge as exc:
+        pytest.exit(f"e2e: {exc}", returncode=NOT_JUDGED)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A named target is checked before collection: a bad file or a dead URL costs seconds."""
+    try:
+        explicit = explicit_target(session.config)
+    except CannotJudge as exc:
+        pytest.exit(f"e2e: {exc}", returncode=NOT_JUDGED)
+    session.config.stash[EXPLICIT_TARGET] = explicit
+    if explicit is not None:
+        preflight_or_exit(explicit)
+
+
+@pytest.fixture(scope="session")
+def target(pytestconfig: pytest.Config) -> Iterator[Target]:
+    explicit = pytestconfig.stash.get(EXPLICIT_TARGET, None)
+    if explicit is None:
+        print("\nno target given: starting the local reference stack...")
     with harness_target(explicit, servers=1) as found:
         wait_healthy(found.base_url)
+        if explicit is None:
+            preflight_or_exit(found)
         pytestconfig.stash[TARGET_URL] = found.base_url
         yield found
 

@@ -2,6 +2,8 @@
 
 A target comes from, in order: explicit values (CLI options), the environment, a JSON file;
 with none of these, the harness starts the local reference stack itself and tears it down.
+docs/reference/target-file.md documents every key; a malformed description is a TargetError
+whose message is the one line a command shows (exit code 2, harness/exit_codes.py).
 
 The JSON file (also what `python -m reference_app stack --info-file F` writes):
 
@@ -36,9 +38,32 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from harness.exit_codes import CannotJudge
 
-class TargetError(ValueError):
-    """The target description is incomplete or malformed."""
+
+class TargetError(CannotJudge, ValueError):
+    """The target description is incomplete or malformed (one line: what and how to fix it)."""
+
+
+_JSON_KINDS = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+
+
+def _kind(value: object) -> str:
+    return _JSON_KINDS.get(type(value), "a number")
+
+
+def _object(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise TargetError(f'"{key}" must be a JSON object, got {_kind(value)} ({value!r})')
+    return value
+
+
+def _text(data: Mapping[str, Any], key: str, where: str = "") -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise TargetError(f'"{where}{key}" must be a string, got {_kind(value)} ({value!r})')
+    return value or None
 
 
 @dataclass(frozen=True)
@@ -75,29 +100,34 @@ class Target:
         return self.services.get(role)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any], *, local: bool = False) -> Target:
-        if "baseUrl" not in data:
-            raise TargetError("target description needs baseUrl")
-        admin = data.get("admin") or {}
-        services = data.get("services") or {}
-        if not isinstance(services, Mapping) or not all(isinstance(v, str) for v in services.values()):
-            raise TargetError("services must map role names to service ids")
-        aws = data.get("aws") or {}
-        if not isinstance(aws, Mapping):
-            raise TargetError("aws must be an object")
+    def from_json(cls, data: object, *, local: bool = False) -> Target:
+        if not isinstance(data, Mapping):
+            raise TargetError(f"a target description must be a JSON object, got {_kind(data)} ({data!r:.60})")
+        base_url = _text(data, "baseUrl")
+        if not base_url:
+            raise TargetError('the target description needs "baseUrl", e.g. "https://staging.example.com"')
+        admin = _object(data, "admin")
+        services = _object(data, "services")
+        bad = [role for role, sid in services.items() if not isinstance(sid, str) or not sid]
+        if bad:
+            raise TargetError(f'"services" must map role names to service ids (strings); see {bad}')
+        aws = _object(data, "aws")
+        urls = data.get("urls") or ()
+        if not isinstance(urls, list | tuple) or not all(isinstance(u, str) for u in urls):
+            raise TargetError(f'"urls" must be a list of base URLs, got {_kind(urls)}')
         return cls(
-            base_url=str(data["baseUrl"]),
-            urls=tuple(data.get("urls") or ()),
-            admin_email=admin.get("email"),
-            admin_password=admin.get("password"),
+            base_url=base_url,
+            urls=tuple(urls),
+            admin_email=_text(admin, "email", "admin."),
+            admin_password=_text(admin, "password", "admin."),
             services=dict(services),
-            database_url=data.get("databaseUrl"),
-            mailbox_url=data.get("mailboxUrl"),
-            aws_endpoint_url=aws.get("endpointUrl"),
-            aws_region=aws.get("region"),
-            ses_from_address=aws.get("sesFromAddress"),
-            public_app_url=data.get("publicAppUrl"),
-            metrics_token=data.get("metricsToken"),
+            database_url=_text(data, "databaseUrl"),
+            mailbox_url=_text(data, "mailboxUrl"),
+            aws_endpoint_url=_text(aws, "endpointUrl", "aws."),
+            aws_region=_text(aws, "region", "aws."),
+            ses_from_address=_text(aws, "sesFromAddress", "aws."),
+            public_app_url=_text(data, "publicAppUrl"),
+            metrics_token=_text(data, "metricsToken"),
             local=local,
         )
 
@@ -120,17 +150,32 @@ class Target:
 
 
 def load_target_file(path: str | Path) -> Target:
+    """The target a JSON file describes; TargetError naming the file and the fault otherwise."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise TargetError(f"cannot read target file {path}: {exc}") from exc
-    return Target.from_json(data)
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TargetError(f"target file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TargetError(f"cannot read target file {path}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TargetError(f"target file {path} is not JSON ({exc})") from None
+    try:
+        return Target.from_json(data)
+    except TargetError as exc:
+        raise TargetError(f"target file {path}: {exc}") from None
 
 
 def _parse_services(raw: str) -> dict[str, str]:
     raw = raw.strip()
     if raw.startswith("{"):
-        parsed = json.loads(raw)
+        try:
+            parsed = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise TargetError(f"HARNESS_SERVICES is not JSON ({exc})") from None
+        if not isinstance(parsed, dict):
+            raise TargetError("HARNESS_SERVICES must be a JSON object or role=id,role=id")
         return {str(k): str(v) for k, v in parsed.items()}
     pairs = [part.split("=", 1) for part in raw.split(",") if part.strip()]
     if any(len(pair) != 2 for pair in pairs):
@@ -176,6 +221,8 @@ def resolve_target(
 ) -> Target | None:
     """The target named by CLI options, else by the environment; None means "start one"."""
     env = os.environ if env is None else env
+    if target_file and base_url:
+        raise TargetError("--target-file and --base-url both name the target: give one of them")
     if target_file:
         return with_env_overrides(load_target_file(target_file), env)
     if base_url:

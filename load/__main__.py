@@ -10,13 +10,24 @@ from __future__ import annotations
 import argparse
 import sys
 
+from harness.cli_types import DefaultsHelpFormatter
+from harness.exit_codes import run_command
 from load.run import add_run_arguments, cmd_run
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m load", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    add_run_arguments(sub.add_parser("run", help="run one scenario against a target and judge it"))
+    add_run_arguments(
+        sub.add_parser(
+            "run",
+            help="run one scenario against a target and judge it",
+            description="Run one scenario against a target and judge it. Exit codes: 0 PASS, "
+            "1 the target failed a gate, 2 no verdict (docs/reference/exit-codes.md). Options "
+            "the harness does not know go on to Locust.",
+            formatter_class=DefaultsHelpFormatter,
+        )
+    )
     from load.bench import add_bench_arguments
 
     add_bench_arguments(sub.add_parser("bench", help="measure the local stack; write the results table"))
@@ -27,7 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    return run_command("load", lambda: dispatch(sys.argv[1:] if argv is None else argv))
+
+
+def dispatch(argv: list[str]) -> int:
     if "--" in argv:
         cut = argv.index("--")
         argv, passthrough = argv[:cut], argv[cut + 1 :]

@@ -20,8 +20,7 @@ from typing import Any
 
 from locust import events, task
 
-from harness.api_client import BookingApi
-from harness.target import Target
+from load.common.admin_sign_in import admin_headers
 from load.common.booking_client import book_maybe_keyed, create_job, move_job, reschedule_job
 from load.common.context import RunContext
 from load.common.harness_user import HarnessUser
@@ -35,21 +34,11 @@ __all__ = ["RaceAdmin", "RaceUser", "TableShape"]
 def prepare(ctx: RunContext) -> dict[str, Any]:
     assert ctx.target is not None
     # Round 0 starts a moment from now, once every worker has the plan.
+    # The admin writers' bearer token, signed in once here: an argon2 hash per writer would be
+    # CPU the race's bookings need, and no sign-in lands in the race's figures.
+    headers = admin_headers(ctx.target)
     plan = plan_race(ctx.target, ctx.duration_s, ctx.options.round_seconds, t0=time.time() + 1.0)
-    return {"plan": plan.to_json(), "adminHeaders": admin_headers(ctx.target)}
-
-
-def admin_headers(target: Target) -> dict[str, str]:
-    """The admin writers' bearer token, signed in once here on the master: an argon2 hash per
-    writer would be CPU the race's bookings need, and no sign-in lands in the race's figures."""
-    if not target.has_admin:
-        return {}
-    assert target.admin_email is not None and target.admin_password is not None
-    with BookingApi(target.base_url, timeout=30) as api:
-        login = api.login(target.admin_email, target.admin_password)
-    if login.status_code != 200:
-        raise ValueError(f"admin sign-in failed: {login.status_code} {login.text[:200]}")
-    return {"Authorization": f"Bearer {login.json()['token']}"}
+    return {"plan": plan.to_json(), "adminHeaders": headers}
 
 
 install_harness(events, "race", prepare)

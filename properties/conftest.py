@@ -19,7 +19,9 @@ from hypothesis import HealthCheck, settings
 from litestar.testing import TestClient
 
 from harness.api_client import BookingApi
-from harness.target import resolve_target
+from harness.exit_codes import NOT_JUDGED, CannotJudge
+from harness.preflight import preflight
+from harness.target import Target, resolve_target
 from properties.system import BookingSystem, TenantSession, live_sessions
 from reference_app.app import create_app
 from reference_app.clock import SettableClock
@@ -45,12 +47,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--target-file", help="target description JSON (see harness/target.py)")
 
 
+LIVE_TARGET = pytest.StashKey[Target | None]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Live mode: the target is resolved and proven judgeable (harness/preflight.py) before any
+    machine runs; a bad target file or an unreachable target ends the session with one line,
+    exit code 2. The machines sign in as the admin: wrong credentials fail here, once."""
+    config = session.config
+    try:
+        target = resolve_target(
+            base_url=config.getoption("--target-url"), target_file=config.getoption("--target-file")
+        )
+        if target is not None:
+            print("\n" + preflight(target).line())
+    except CannotJudge as exc:
+        pytest.exit(f"properties: {exc}", returncode=NOT_JUDGED)
+    config.stash[LIVE_TARGET] = target
+
+
 @pytest.fixture(scope="session")
 def booking_system(request: pytest.FixtureRequest) -> Iterator[BookingSystem]:
-    target = resolve_target(
-        base_url=request.config.getoption("--target-url"),
-        target_file=request.config.getoption("--target-file"),
-    )
+    target = request.config.stash.get(LIVE_TARGET, None)
     if target is not None:
         if not target.has_admin:
             pytest.skip("the target gives no admin credentials; the machines need them")

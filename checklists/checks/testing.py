@@ -87,7 +87,11 @@ def judge_load_race(run: SuiteRun) -> CheckResult:
     verdict = run.summary.get("verdict") or {}
     checks = {c.get("name"): c for c in verdict.get("checks", [])}
     failed_checks = [c for c in checks.values() if not c.get("ok") and not c.get("informational")]
-    breaches = [g for g in run.summary.get("gates", []) if not g.get("ok")]
+    breaches = [g for g in run.summary.get("gates", []) if not g.get("ok") and g.get("judged", True)]
+    if run.summary.get("result") == "NO VERDICT" and not breaches and not failed_checks:
+        # The race tested nothing (e.g. no free slot, nothing acknowledged): not judged, not failed.
+        reason = run.summary.get("noVerdictReason") or "nothing was judged"
+        return CheckResult(Outcome.ERROR, f"the load race gave no verdict: {reason}", [_run_evidence(run)])
     shown = {
         "passed": run.summary.get("passed"),
         "auditOk": verdict.get("ok"),

@@ -52,6 +52,11 @@ class Verdict:
     def check(self, name: str) -> Check:
         return next(c for c in self.checks if c.name == name)
 
+    @property
+    def bookings_judged(self) -> int:
+        """Booking attempts of the history the audit judged, whatever their answer."""
+        return sum(n for key, n in self.counts.items() if key.startswith("book:"))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,

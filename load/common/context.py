@@ -37,6 +37,7 @@ class RunContext:
     options: HarnessOptions = field(default_factory=HarnessOptions)
     setup: dict[str, Any] = field(default_factory=dict)
     ready: gevent.event.Event = field(default_factory=gevent.event.Event)
+    setup_error: str | None = None  # why the scenario's setup failed (the run then judges nothing)
 
     def setup_message(self) -> dict[str, Any]:
         assert self.target is not None

@@ -52,13 +52,38 @@ class GateLimits:
 
 @dataclass(frozen=True)
 class Gate:
+    """One limit and what the run measured. A gate with nothing to measure (no requests, no
+    bookings) is not judged: never ok, and never a breach of the target either."""
+
     name: str
     limit: str
     measured: str
     ok: bool
+    judged: bool = True
+
+    @property
+    def breached(self) -> bool:
+        return self.judged and not self.ok
+
+    @property
+    def mark(self) -> str:
+        return "ok" if self.ok else ("BREACH" if self.judged else "not judged")
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "limit": self.limit, "measured": self.measured, "ok": self.ok}
+        return {
+            "name": self.name,
+            "limit": self.limit,
+            "measured": self.measured,
+            "ok": self.ok,
+            "judged": self.judged,
+        }
+
+
+def not_judged(name: str, limit: str, why: str) -> Gate:
+    return Gate(name, limit, f"{why}: not judged", ok=False, judged=False)
+
+
+NO_REQUESTS = "no requests"
 
 
 def parse_endpoint_limits(values: Sequence[str]) -> dict[str, float]:
@@ -73,6 +98,15 @@ def parse_endpoint_limits(values: Sequence[str]) -> dict[str, float]:
 
 
 def latency_gates(rows: Sequence[StatsRow], total: StatsRow, limits: GateLimits) -> list[Gate]:
+    if not total.requests:
+        gates = [not_judged("p95 latency (all requests)", f"< {limits.p95_ms:g} ms", NO_REQUESTS)]
+        gates += [
+            not_judged(f"p95 latency {name}", "endpoint exercised", NO_REQUESTS)
+            for name in limits.p95_ms_by_name
+        ]
+        if limits.p99_ms is not None:
+            gates.append(not_judged("p99 latency (all requests)", f"< {limits.p99_ms:g} ms", NO_REQUESTS))
+        return [*gates, not_judged("failure ratio", f"< {limits.failure_ratio:.2%}", NO_REQUESTS)]
     gates = [
         Gate(
             "p95 latency (all requests)",
@@ -117,19 +151,43 @@ def audit_gates(
     limits: GateLimits,
 ) -> list[Gate]:
     if verdict is None:
-        return [Gate("audit", "verdict reached", f"audit failed: {audit_error}", False)]
+        # The harness could not read the final state: the target is not judged, not failed.
+        return [Gate("audit", "verdict reached", f"audit failed: {audit_error}", ok=False, judged=False)]
     doubles = verdict.check("double_booking").count + verdict.check("overbooked_during_run").count
     lost = verdict.check("lost_acknowledged_booking").count
-    completed = sum(1 for op in ops if op.kind == "book" and op.code != INTERRUPTED)
+    completed = completed_bookings(ops)
     counted = sum(r.requests for r in rows if r.name.startswith(BOOKING_REQUEST_PREFIX))
-    acknowledged = sum(1 for op in ops if op.kind == "book" and op.outcome == "ok")
+    acknowledged = acknowledged_bookings(ops)
+    if not completed and not counted and verdict.ok:
+        why = "no booking attempt completed"
+        return [
+            not_judged("double-bookings", "= 0", why),
+            not_judged("lost acknowledged bookings", "= 0", why),
+            not_judged("audit verdict", "every check passes", why),
+            not_judged("history complete", "= 0 booking requests counted by Locust", why),
+            not_judged("acknowledged bookings", f">= {limits.min_bookings}", why),
+        ]
+    ack_gate = (
+        Gate(
+            "acknowledged bookings",
+            f">= {limits.min_bookings}",
+            str(acknowledged),
+            acknowledged >= limits.min_bookings,
+        )
+        if acknowledged
+        # Nothing acknowledged: no booking the audit could find lost or doubled; nothing judged.
+        else not_judged("acknowledged bookings", f">= {limits.min_bookings}", "0 acknowledged")
+    )
     return [
         Gate("double-bookings", "= 0", str(doubles), doubles == 0),
         Gate("lost acknowledged bookings", "= 0", str(lost), lost == 0),
         Gate(
             "audit verdict",
             "every check passes",
-            "pass" if verdict.ok else "fail: " + ", ".join(c.name for c in verdict.checks if not c.ok),
+            f"pass over {verdict.bookings_judged} bookings"
+            if verdict.ok
+            else f"fail over {verdict.bookings_judged} bookings: "
+            + ", ".join(c.name for c in verdict.checks if not c.ok),
             verdict.ok,
         ),
         Gate(
@@ -138,10 +196,14 @@ def audit_gates(
             str(completed),
             completed == counted,
         ),
-        Gate(
-            "acknowledged bookings",
-            f">= {limits.min_bookings}",
-            str(acknowledged),
-            acknowledged >= limits.min_bookings,
-        ),
+        ack_gate,
     ]
+
+
+def completed_bookings(ops: Sequence[Operation]) -> int:
+    """Booking attempts that got an answer (or timed out), not those cut short by the stop."""
+    return sum(1 for op in ops if op.kind == "book" and op.code != INTERRUPTED)
+
+
+def acknowledged_bookings(ops: Sequence[Operation]) -> int:
+    return sum(1 for op in ops if op.kind == "book" and op.outcome == "ok")

@@ -28,7 +28,6 @@ from load.common.history import write_history
 from load.common.report import RunSummary, console_lines, write_summary
 
 log = logging.getLogger("load")
-EXIT_BREACH = 1
 
 
 def stats_row(entry: StatsEntry) -> StatsRow:
@@ -77,7 +76,7 @@ def judge_run(
     audit_error: str | None = None
     try:
         verdict = audit_history(ops, read_final_state(ctx.target, ops), ctx.run_id)
-    except Exception as exc:  # the run is judged failed, with the reason, rather than crashing
+    except Exception as exc:  # no verdict, with the reason, rather than a crash
         log.exception("audit failed")
         audit_error = f"{type(exc).__name__}: {exc}"
     limits = gate_limits(options, scenario_limits)
@@ -120,6 +119,7 @@ def judge_run(
         verdict=verdict,
         audit_error=audit_error,
         files=files,
+        setup_error=ctx.setup_error,
     )
     write_summary(summary, results_dir)
     lines = console_lines(summary)

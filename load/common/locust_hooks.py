@@ -12,21 +12,25 @@ import logging
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import gevent
 from locust.argument_parser import LocustArgumentParser
 from locust.env import Environment
 from locust.event import Events
 from locust.runners import LocalRunner, MasterRunner, Runner, WorkerRunner
 
+from harness.exit_codes import NOT_JUDGED
 from harness.target import Target, TargetError, resolve_target
 from load.common.context import HarnessOptions, RunContext, set_context
 from load.common.history import HistoryRecorder
-from load.common.judgement import EXIT_BREACH, judge_run
+from load.common.judgement import judge_run
 from load.common.operations import new_id
+from load.common.progress import LiveProgress
 from load.shapes import SHAPES
 
 log = logging.getLogger("load")
@@ -163,10 +167,21 @@ def install_harness(
 
         ctx = current_context()
         if not ctx.ready.is_set():
-            ctx.setup = prepare(ctx) if prepare else {}
+            try:
+                ctx.setup = prepare(ctx) if prepare else {}
+            except Exception as exc:  # the run cannot start: it ends at once, with no verdict
+                ctx.setup_error = (
+                    f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else str(exc)
+                )
+                log.error("the scenario could not start: %s", ctx.setup_error)
+                gevent.spawn_later(0, runner.quit)
+                return
             ctx.ready.set()
         if isinstance(runner, MasterRunner):
             runner.send_message(SETUP_MESSAGE, ctx.setup_message())
+        progress = LiveProgress(environment, ctx.duration_s)
+        progress.start()
+        events.test_stop.add_listener(lambda **_: progress.stop())
 
     @events.quitting.add_listener
     def on_quitting(environment: Environment, **_: Any) -> None:
@@ -180,5 +195,15 @@ def install_harness(
             from load.nemesis.schedule import read_fault_log
 
             ctx.recorder.operations.extend(read_fault_log(Path(nemesis_log)))
-        summary = judge_run(environment, ctx, started_at, endpoint_limits)
-        environment.process_exit_code = 0 if summary.passed else EXIT_BREACH
+        try:
+            summary = judge_run(environment, ctx, started_at, endpoint_limits)
+        except Exception as exc:  # a fault in the harness: no verdict, never a pass or a fail
+            print(
+                f"load: harness error, no verdict: {type(exc).__name__}: {exc} (traceback follows)",
+                file=sys.stderr,
+                flush=True,
+            )
+            traceback.print_exc()
+            environment.process_exit_code = NOT_JUDGED
+            return
+        environment.process_exit_code = summary.exit_code

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.exit_codes import NOT_JUDGED, PASSED, TARGET_FAILED
 from load.common.audit import Verdict
 from load.common.gates import Gate, StatsRow
 
@@ -26,16 +27,49 @@ class RunSummary:
     verdict: Verdict | None
     audit_error: str | None = None
     files: dict[str, str] = field(default_factory=dict)
+    # Why the run could not even start its load (e.g. no free slot to race for).
+    setup_error: str | None = None
+
+    @property
+    def breaches(self) -> list[Gate]:
+        return [g for g in self.gates if g.breached]
+
+    @property
+    def no_verdict_reason(self) -> str | None:
+        """Why the run judged nothing about the target (None when it judged everything)."""
+        if self.setup_error:
+            return f"the run could not start: {self.setup_error}"
+        if not self.gates:
+            return "no gate was evaluated"
+        unjudged = [g for g in self.gates if not g.judged]
+        if unjudged:
+            return "; ".join(f"{g.name}: {g.measured}" for g in unjudged[:3])
+        return None
+
+    @property
+    def result(self) -> str:
+        """FAIL on any breach (a real finding), else NO VERDICT when something could not be
+        judged (a run that tested nothing never passes), else PASS."""
+        if self.breaches:
+            return "FAIL"
+        return "NO VERDICT" if self.no_verdict_reason else "PASS"
 
     @property
     def passed(self) -> bool:
-        return bool(self.gates) and all(g.ok for g in self.gates)
+        return self.result == "PASS"
+
+    @property
+    def exit_code(self) -> int:
+        return {"PASS": PASSED, "FAIL": TARGET_FAILED}.get(self.result, NOT_JUDGED)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario,
             "runId": self.run_id,
             "passed": self.passed,
+            "result": self.result,
+            "noVerdictReason": None if self.breaches else self.no_verdict_reason,
+            "setupError": self.setup_error,
             "startedAt": self.started_at,
             "endedAt": self.ended_at,
             "target": self.target,
@@ -53,8 +87,10 @@ def verdict_lines(verdict: Verdict | None, audit_error: str | None = None) -> li
     if verdict is None:
         return [f"AUDIT VERDICT: NO VERDICT ({audit_error})"]
     c = verdict.counts
+    judged = verdict.bookings_judged
+    label = ("PASS" if judged else "NO VERDICT") if verdict.ok else "FAIL"
     lines = [
-        f"AUDIT VERDICT: {'PASS' if verdict.ok else 'FAIL'} (final state from {verdict.source}; "
+        f"AUDIT VERDICT: {label} over {judged} booking attempt(s) (final state from {verdict.source}; "
         f"bookings: {c.get('book:ok', 0)} ok, {c.get('book:rejected', 0)} rejected, "
         f"{c.get('book:indeterminate', 0)} indeterminate; {c.get('jobs_of_this_run', 0)} jobs of this run)"
     ]
@@ -68,15 +104,22 @@ def verdict_lines(verdict: Verdict | None, audit_error: str | None = None) -> li
 
 
 def gate_lines(gates: Sequence[Gate]) -> list[str]:
-    return [f"  [{'ok' if g.ok else 'BREACH'}] {g.name}: {g.measured} (limit {g.limit})" for g in gates]
+    return [f"  [{g.mark}] {g.name}: {g.measured} (limit {g.limit})" for g in gates]
+
+
+def result_line(summary: RunSummary) -> str:
+    why = f": {summary.no_verdict_reason}" if summary.result == "NO VERDICT" else ""
+    return f"RESULT: {summary.result}{why} ({summary.scenario}, run {summary.run_id})"
 
 
 def console_lines(summary: RunSummary) -> list[str]:
+    setup = [f"SETUP FAILED: {summary.setup_error}"] if summary.setup_error else []
     return [
+        *setup,
         *verdict_lines(summary.verdict, summary.audit_error),
         "GATES:",
         *gate_lines(summary.gates),
-        f"RESULT: {'PASS' if summary.passed else 'FAIL'} ({summary.scenario}, run {summary.run_id})",
+        result_line(summary),
     ]
 
 
@@ -96,7 +139,9 @@ def _stats_table(rows: Sequence[StatsRow], total: StatsRow) -> list[str]:
 def markdown(summary: RunSummary) -> str:
     target = summary.target
     lines = [
-        f"# Load run `{summary.run_id}`: {summary.scenario} — {'PASS' if summary.passed else 'FAIL'}",
+        f"# Load run `{summary.run_id}`: {summary.scenario} — {summary.result}",
+        "",
+        f"**{result_line(summary)}**",
         "",
         f"- target: {target.get('baseUrl')} ({len(target.get('urls') or [])} server URL(s), "
         f"{'local reference stack' if target.get('local') else 'external'})",
@@ -108,7 +153,7 @@ def markdown(summary: RunSummary) -> str:
         "| gate | limit | measured | result |",
         "|---|---|---|---|",
         *[
-            f"| {g.name} | {g.limit} | {g.measured} | {'ok' if g.ok else '**BREACH**'} |"
+            f"| {g.name} | {g.limit} | {g.measured} | {g.mark if g.ok or not g.judged else '**BREACH**'} |"
             for g in summary.gates
         ],
         "",

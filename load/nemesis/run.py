@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from harness import durations
 from harness.target import Target
 from load.nemesis.faults import FAULTS, NemesisRefused, NemesisStack, check_allowed
 from load.nemesis.owned_postgres import OwnedPostgresUnavailable, owned_postgres
@@ -27,24 +27,23 @@ from load.nemesis.verdict import judge_nemesis, write_nemesis_report
 
 # Faults make requests fail and wait by design; what must hold is the audit.
 RELAXED_GATES = ("--gate-failure-ratio", "1.0", "--gate-p95-ms", "60000")
-_DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+(?:\.\d+)?)s?)?$")
 
 
 def add_nemesis_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--nemesis",
         default="",
-        help=f"faults to inject during the run, comma-separated: {', '.join(FAULTS)} (local stack only)",
+        help=f"faults to inject during the run, comma-separated: {', '.join(FAULTS)} (local stack only; "
+        "default: none)",
     )
     parser.add_argument("--nemesis-interval", default="5s", help="time between faults, e.g. 5s")
 
 
 def parse_seconds(text: str, option: str) -> float:
-    match = _DURATION.match(text.strip())
-    if not text.strip() or match is None:
-        raise NemesisRefused(f"{option} expects a duration such as 5s, 2m or 1h30m, got {text!r}")
-    hours, minutes, seconds = (float(match[k] or 0) for k in ("h", "m", "s"))
-    return hours * 3600 + minutes * 60 + seconds
+    try:
+        return durations.parse_seconds(text)
+    except ValueError as exc:
+        raise NemesisRefused(f"{option} {exc}") from None
 
 
 def parse_faults(text: str) -> list[str]:
@@ -58,7 +57,7 @@ def parse_faults(text: str) -> list[str]:
 def cmd_run_with_nemesis(
     args: argparse.Namespace, explicit: Target | None, stack_env: dict[str, str], passthrough: Sequence[str]
 ) -> int:
-    from load.run import report_exit, results_dir_for, run_locust
+    from load.run import announce_local_stack, report_exit, results_dir_for, run_locust, run_preflight
     from reference_app.local_stack import local_stack
 
     try:
@@ -79,6 +78,7 @@ def cmd_run_with_nemesis(
     results.mkdir(parents=True, exist_ok=True)
     args.results_dir = str(results)
     log_dir = Path(os.environ.get("STACK_LOG_DIR", "artifacts/logs"))
+    announce_local_stack(args.servers)
     with contextlib.ExitStack() as stack:
         try:
             owned = stack.enter_context(owned_postgres()) if "restart-db" in faults else None
@@ -102,6 +102,7 @@ def cmd_run_with_nemesis(
             print(f"load: {exc}", file=sys.stderr)
             return 2
         target = Target.from_json(info.target_json(), local=True)
+        run_preflight(target, args.scenario)
         log_path = results / "nemesis-operations.jsonl"
         schedule = NemesisSchedule(
             nemesis_stack, faults, interval_s=interval, run_seconds=run_seconds, log_path=log_path

@@ -49,10 +49,23 @@ expires = 2999-01-01
 """
 
 
+# What a booking API's /health answers: the preflight knows the target by it.
+HEALTHY = {
+    "status": "ok",
+    "database": "ok",
+    "version": "1.0.0",
+    "schema": {
+        "applied": "0004_suppressions_and_limits",
+        "latest": "0004_suppressions_and_limits",
+        "pending": 0,
+    },
+}
+
+
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     routes = RouteServer()
-    routes.route("GET", "/health", Answer(200, {"status": "ok"}))
+    routes.route("GET", "/health", Answer(200, HEALTHY))
     with serving(routes) as url:
         yield url
 
@@ -160,3 +173,25 @@ def test_unreadable_attestations_file_is_a_harness_error(tmp_path: Path, base_ur
     checklist = str(write_checklist(tmp_path))
     done = run_cli("--base-url", base_url, "--checklist", checklist, "--attestations", str(bad))
     assert done.returncode == 2 and "cannot parse attestations file" in done.stderr
+
+
+def test_a_typo_in_a_sign_off_id_is_named_on_the_console(tmp_path: Path, base_url: str) -> None:
+    attestations = tmp_path / "sign-offs.toml"
+    attestations.write_text(ATTESTATION.replace('id = "signoff.product"', 'id = "signoff.prodcut"'))
+    done = run_cli(
+        "--base-url", base_url, "--checklist", str(write_checklist(tmp_path)),
+        "--attestations", str(attestations), "--report-dir", str(tmp_path / "r"),
+    )  # fmt: skip
+    line = "attestation 'signoff.prodcut' refused: signoff.prodcut is not an item of this checklist"
+    assert f"{line} (did you mean signoff.product?)" in " ".join(done.stderr.split()), done.stderr
+    assert "automated items" not in done.stderr
+
+
+def test_only_with_an_unknown_section_names_the_known_ones(tmp_path: Path) -> None:
+    done = run_cli("--checklist", str(write_checklist(tmp_path)), "--only", "NoSuchSection")
+    assert done.returncode == 2
+    assert (
+        "--only names unknown sections ['nosuchsection']; sections: ['Monitoring', 'Team sign-off']"
+        in done.stderr
+    )
+    assert "starting the local reference stack" not in done.stderr + done.stdout

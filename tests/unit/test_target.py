@@ -81,8 +81,43 @@ def test_bad_descriptions_are_clear_errors(data: dict[str, object], message: str
 
 def test_unreadable_file_is_a_target_error(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{not json")
-    with pytest.raises(TargetError, match="cannot read"):
+    with pytest.raises(TargetError, match=r"bad\.json is not JSON"):
         load_target_file(tmp_path / "bad.json")
+    with pytest.raises(TargetError, match=r"missing\.json does not exist"):
+        load_target_file(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (42, "must be a JSON object, got a number"),
+        (["http://x"], "must be a JSON object, got a list"),
+        ({"baseUrl": "http://x", "admin": "x"}, '"admin" must be a JSON object, got a string'),
+        ({"baseUrl": "http://x", "admin": {"email": 7}}, '"admin.email" must be a string'),
+        ({"baseUrl": 8000}, '"baseUrl" must be a string'),
+        ({"baseUrl": "http://x", "services": {"standard": 1}}, "service ids"),
+        ({"baseUrl": "http://x", "urls": "http://y"}, '"urls" must be a list'),
+        ({"baseUrl": "http://x", "aws": "us-east-1"}, '"aws" must be a JSON object'),
+    ],
+)
+def test_a_file_of_the_wrong_shape_names_the_key(tmp_path: Path, data: object, message: str) -> None:
+    path = tmp_path / "target.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(TargetError, match=message) as raised:
+        load_target_file(path)
+    assert str(path) in str(raised.value)
+
+
+def test_a_file_and_a_url_together_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "target.json"
+    path.write_text(json.dumps(EXAMPLE))
+    with pytest.raises(TargetError, match="both name the target"):
+        resolve_target(base_url="http://b.example", target_file=str(path), env={})
+
+
+def test_bad_services_variable_is_a_target_error() -> None:
+    with pytest.raises(TargetError, match="HARNESS_SERVICES is not JSON"):
+        target_from_env({"HARNESS_BASE_URL": "http://x", "HARNESS_SERVICES": "{oops"})
 
 
 def test_cli_url_alone_still_takes_credentials_from_env() -> None:

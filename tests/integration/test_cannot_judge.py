@@ -1,0 +1,365 @@
+"""Every ordinary mistake stops `python -m load run` and `python -m checklists run` at once, as a
+user meets it: real commands in child processes, against a real reference stack, a dead port,
+a plain `python -m http.server` and bad target files. Each ends with exit code 2 and the one
+line naming the cause; none ends in PASS or READY, and none starts a stack to find out."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from reference_app.local_stack import free_port
+from reference_app.postgres_provider import ProvidedPostgres, scratch_database
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOAD = ("load", "run", "--scenario", "race", "--users", "6", "--duration", "5s")
+CHECKLISTS = ("checklists", "run")
+CLIS = {"load": LOAD, "checklists": CHECKLISTS}
+STACK_STARTED = "starting the local reference stack"
+# What a verdict looks like in either command's output: none of these cases may reach one.
+VERDICT = re.compile(r"RESULT: |AUDIT VERDICT|\bREADY\b")
+
+
+def run_cli(cli: str, *args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    return subprocess.run(
+        [sys.executable, "-m", *CLIS[cli], *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def assert_cannot_judge(done: subprocess.CompletedProcess[str], line: str) -> str:
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output[-3000:]
+    assert line in output, output[-3000:]
+    assert not VERDICT.search(output), output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+    return output
+
+
+def write_target(path: Path, data: Any) -> Path:
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return path
+
+
+@pytest.fixture(scope="module")
+def stack(pg_server: ProvidedPostgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """`python -m reference_app stack` on a scratch database, with the reference service's
+    own abuse limits (5 failed sign-ins lock an email): its target file, as read back."""
+    folder = tmp_path_factory.mktemp("stack")
+    info = folder / "target.json"
+    with scratch_database(pg_server.url, "booking_cannot_judge") as url:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "reference_app",
+                "stack",
+                "--port",
+                str(free_port()),
+                "--info-file",
+                str(info),
+            ],
+            cwd=REPO_ROOT,
+            env={**os.environ, "DATABASE_URL": url, "STACK_LOG_DIR": str(folder / "logs")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            deadline = time.monotonic() + 180
+            lines = []
+            while time.monotonic() < deadline:
+                line = process.stdout.readline()
+                lines.append(line)
+                if not line or line.startswith("Press Ctrl-C"):
+                    break
+            assert info.exists(), "".join(lines)
+            yield json.loads(info.read_text())
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(60)
+
+
+@pytest.fixture(scope="module")
+def plain_http_server() -> Iterator[str]:
+    """`python -m http.server`: it answers, but it is no booking API."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+# --- a bad target: every command, one line, exit 2 -------------------------------------------
+
+
+@pytest.mark.parametrize("cli", sorted(CLIS))
+def test_a_dead_port_is_named(cli: str, tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    assert_cannot_judge(run_cli(cli, "--base-url", url), f"connection refused at {url}")
+
+
+@pytest.mark.parametrize("cli", sorted(CLIS))
+def test_a_server_that_is_not_a_booking_api_is_named(cli: str, plain_http_server: str) -> None:
+    done = run_cli(cli, "--base-url", plain_http_server)
+    assert_cannot_judge(
+        done, f"{plain_http_server} answered but is not a booking API (GET /health gave text/html 404)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        (None, "does not exist"),
+        ("{not json", "is not JSON"),
+        (42, "must be a JSON object, got a number (42)"),
+        ({"baseUrl": "http://127.0.0.1:9", "admin": "x"}, '"admin" must be a JSON object, got a string'),
+        ({"admin": {"email": "a@example.com"}}, 'needs "baseUrl"'),
+        ({"baseUrl": "http://127.0.0.1:9", "services": ["a"]}, '"services" must be a JSON object'),
+    ],
+    ids=["missing", "not-json", "42", "admin-x", "no-base-url", "services-list"],
+)
+@pytest.mark.parametrize("cli", sorted(CLIS))
+def test_a_bad_target_file_is_one_line(cli: str, tmp_path: Path, content: Any, line: str) -> None:
+    path = tmp_path / "target.json"
+    if content is not None:
+        write_target(path, content if isinstance(content, str) else json.dumps(content))
+    output = assert_cannot_judge(run_cli(cli, "--target-file", str(path)), line)
+    assert str(path) in output and STACK_STARTED not in output
+
+
+@pytest.mark.parametrize("cli", sorted(CLIS))
+def test_target_file_and_base_url_together_are_refused(cli: str, tmp_path: Path) -> None:
+    path = write_target(tmp_path / "t.json", {"baseUrl": "http://127.0.0.1:9"})
+    done = run_cli(cli, "--target-file", str(path), "--base-url", "http://127.0.0.1:9")
+    assert_cannot_judge(done, "argument --base-url: not allowed with argument --target-file")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cli", sorted(CLIS))
+def test_unknown_service_ids_are_named(cli: str, stack: dict[str, Any], tmp_path: Path) -> None:
+    wrong = str(uuid.uuid4())
+    target = {**stack, "services": {**stack["services"], "standard": wrong}}
+    done = run_cli(cli, "--target-file", str(write_target(tmp_path / "t.json", target)))
+    assert_cannot_judge(done, f"service 'standard' ({wrong}) does not exist at {stack['baseUrl']}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cli", sorted(CLIS))
+def test_a_service_named_for_the_wrong_role_is_named(cli: str, stack: dict[str, Any], tmp_path: Path) -> None:
+    target = {**stack, "services": {**stack["services"], "workshop": stack["services"]["standard"]}}
+    done = run_cli(cli, "--target-file", str(write_target(tmp_path / "t.json", target)))
+    assert_cannot_judge(done, "service 'workshop'")
+    assert "does not fit its role (workshop: capacity above 1" in done.stdout + done.stderr
+
+
+def failed_sign_ins(stack: dict[str, Any], email: str) -> int:
+    with psycopg.connect(stack["databaseUrl"]) as conn:
+        row = conn.execute(
+            "SELECT coalesce(sum(hits), 0) FROM abuse_counters WHERE key = %s",
+            (f"signin:email:{email.lower()}",),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+@pytest.mark.slow
+def test_a_wrong_password_fails_once_per_run_and_locks_no_one_out(
+    stack: dict[str, Any], tmp_path: Path
+) -> None:
+    email = stack["admin"]["email"]
+    target = {**stack, "admin": {"email": email, "password": "not-the-password"}}
+    path = str(write_target(tmp_path / "t.json", target))
+    before = failed_sign_ins(stack, email)
+    # Twelve users: the old harness signed each staff user in, failing five times over.
+    load = run_cli("load", "--target-file", path, "--users", "12")
+    checklist = run_cli("checklists", "--target-file", path, "--report-dir", str(tmp_path / "r"))
+    for done in (load, checklist):
+        assert_cannot_judge(
+            done, f"admin sign-in refused for {email} at {stack['baseUrl']} (401 invalid_credentials)"
+        )
+    assert failed_sign_ins(stack, email) - before == 2, "each run must try the password exactly once"
+    real = httpx.post(
+        f"{stack['baseUrl']}/auth/login",
+        json={"email": email, "password": stack["admin"]["password"]},
+        timeout=30,
+    )
+    assert real.status_code == 200, real.text
+
+
+# --- arguments: refused before any stack starts ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("--users", "0"), "argument --users/-u: must be 1 or more, got 0"),
+        (("--users", "-5"), "argument --users/-u: must be 1 or more, got -5"),
+        (("--users", "1"), "--users 1: a race needs at least 2 concurrent users"),
+        (
+            ("--duration", "abc"),
+            "argument --duration/-t: expects a duration such as 30s, 2m or 1h30m, got 'abc'",
+        ),
+        (("--processes", "-4"), "argument --processes: must be 0 (none), a count, or -1"),
+        (("--spawn-rate", "0"), "argument --spawn-rate/-r: must be above 0"),
+        (("--stack-env", "NOEQUALS"), "--stack-env expects NAME=VALUE, got 'NOEQUALS'"),
+    ],
+    ids=["users-0", "users-negative", "race-of-one", "duration-abc", "processes", "spawn-rate", "stack-env"],
+)
+def test_load_options_are_refused_before_a_stack_starts(args: tuple[str, ...], line: str) -> None:
+    output = assert_cannot_judge(run_cli("load", *args), line)
+    assert STACK_STARTED not in output and "-t/--run-time" not in output
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("--only", "NoSuchSection"), "--only names unknown sections ['nosuchsection']; sections: ["),
+        (("--race-users", "1"), "argument --race-users: a race needs at least 2 users, got 1"),
+        (("--race-duration", "abc"), "argument --race-duration: expects a duration such as 30s"),
+    ],
+    ids=["only", "race-users", "race-duration"],
+)
+def test_checklist_options_are_refused_before_a_stack_starts(
+    args: tuple[str, ...], line: str, tmp_path: Path
+) -> None:
+    output = assert_cannot_judge(run_cli("checklists", *args, "--report-dir", str(tmp_path / "r")), line)
+    assert STACK_STARTED not in output
+
+
+# --- runs that test nothing, and one that tests something ---------------------------------------
+
+
+def service_with_no_free_slot(stack: dict[str, Any]) -> str:
+    """A standard service (capacity 1, instant) that can never be booked: no advance window."""
+    base = stack["baseUrl"]
+    admin = stack["admin"]
+    token = httpx.post(f"{base}/auth/login", json=admin, timeout=30).json()["token"]
+    created = httpx.post(
+        f"{base}/admin/services",
+        json={
+            "name": "Closed for booking",
+            "durationMinutes": 60,
+            "bookingSettings": {"advanceBookingDays": 0, "sameDayBooking": False},
+        },
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    return str(created.json()["service"]["id"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("scenario", "reason"),
+    [
+        ("race", "the run could not start: no free slot to race for"),
+        ("mix", "no booking attempt completed: not judged"),
+    ],
+)
+def test_a_run_with_nothing_to_book_is_no_verdict(
+    stack: dict[str, Any], tmp_path: Path, scenario: str, reason: str
+) -> None:
+    target = {**stack, "services": {"standard": service_with_no_free_slot(stack)}}
+    path = str(write_target(tmp_path / "t.json", target))
+    done = run_cli(
+        "load", "--target-file", path, "--scenario", scenario, "--results-dir", str(tmp_path / "r")
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output[-3000:]
+    assert "RESULT: NO VERDICT" in output and reason in output, output[-3000:]
+    assert "RESULT: PASS" not in output
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["result"] == "NO VERDICT" and summary["passed"] is False
+
+
+@pytest.mark.slow
+def test_a_real_run_shows_progress_and_its_verdict_once(stack: dict[str, Any], tmp_path: Path) -> None:
+    path = str(write_target(tmp_path / "t.json", stack))
+    done = run_cli("load", "--target-file", path, "--duration", "7s", "--results-dir", str(tmp_path / "r"))
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-4000:]
+    assert output.count("RESULT: PASS") == 1 and output.count("AUDIT VERDICT: PASS over ") == 1, output[
+        -4000:
+    ]
+    assert "preflight ok: " in output and f"admin {stack['admin']['email']} signed in (once)" in output
+    progress = re.findall(r"load: +\d+/7 s  users \d+  requests \d+  failures \d+  p95 now", output)
+    assert len(progress) >= 2, output[-4000:]
+
+
+# --- the suites' pytest sessions: the same preflight at session start ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("suite", "option"),
+    [
+        ("e2e/test_suite_01_public_booking.py", "--base-url"),
+        ("properties/test_lifecycle_machine.py", "--target-url"),
+    ],
+)
+def test_a_suite_session_against_a_dead_target_ends_at_once(suite: str, option: str, tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", suite, option, url, "-q", "-p", "no:cacheprovider"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output[-3000:]
+    assert f"{suite.split('/')[0]}: connection refused at {url}" in output, output[-3000:]
+    assert " passed" not in output and STACK_STARTED not in output
+
+
+@pytest.mark.parametrize(
+    "suite", ["e2e/test_suite_01_public_booking.py", "properties/test_lifecycle_machine.py"]
+)
+def test_a_suite_session_with_a_bad_target_file_ends_at_once(suite: str, tmp_path: Path) -> None:
+    path = write_target(tmp_path / "t.json", {"baseUrl": "http://127.0.0.1:9", "admin": "x"})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", suite, "--target-file", str(path), "-q", "-p", "no:cacheprovider"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output[-3000:]
+    assert '"admin" must be a JSON object, got a string' in output and "Traceback" not in output
