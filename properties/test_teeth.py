@@ -3,6 +3,8 @@ fault and shrink it to a short story. The fault is injected only here, in-proces
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
@@ -24,15 +26,11 @@ def _query_forgetting_pending_jobs(name: str) -> str:
     return sql
 
 
-def test_capacity_machine_catches_a_guard_that_ignores_pending_jobs(
-    booking_system: BookingSystem, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if booking_system.clock is None:
-        pytest.skip("the fault is injected into the in-process service; a live target cannot be broken here")
-    monkeypatch.setattr(reference_app.capacity, "query", _query_forgetting_pending_jobs)
+def capacity_machine_failure(system: BookingSystem) -> AssertionError:
+    """The capacity machine run on a broken system until it fails, shrunk: its failure."""
     with pytest.raises(AssertionError) as caught:
         run_state_machine_as_test(
-            capacity_machine(booking_system),
+            capacity_machine(system),
             settings=settings(
                 max_examples=200,
                 stateful_step_count=6,
@@ -42,11 +40,35 @@ def test_capacity_machine_catches_a_guard_that_ignores_pending_jobs(
                 phases=[Phase.explicit, Phase.generate, Phase.shrink],
             ),
         )
-    story = "\n".join(getattr(caught.value, "__notes__", []))
+    return caught.value
+
+
+def test_capacity_machine_catches_a_guard_that_ignores_pending_jobs(
+    booking_system: BookingSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if booking_system.clock is None:
+        pytest.skip("the fault is injected into the in-process service; a live target cannot be broken here")
+    monkeypatch.setattr(reference_app.capacity, "query", _query_forgetting_pending_jobs)
+    story = "\n".join(getattr(capacity_machine_failure(booking_system), "__notes__", []))
     steps = [line for line in story.splitlines() if line.strip().startswith(("state.book", "jobs_"))]
     # Shrunk to the essence: a pending booking, then a second booking of the same hour.
     assert 2 <= len(steps) <= 4, story
     assert "pair-confirm" in story, story
+
+
+def test_capacity_machine_catches_a_count_that_ignores_started_jobs(database_url: str) -> None:
+    """A service that stops counting in-progress jobs offers (and books) a slot whose job is
+    under way: the machine fails with the slot and the started job named."""
+    with in_process_system(database_url, frozenset({"capacity_ignores_started_jobs"})) as broken:
+        failure = capacity_machine_failure(broken)
+    message = str(failure)
+    story = "\n".join(getattr(failure, "__notes__", []))
+    assert "state.start(" in story, story  # the move that put the job under way
+    started = re.search(r"([0-9a-f-]{36}) \(in-progress\)", message)
+    assert started is not None, message  # the job under way, named with its status
+    assert re.search(r"^slot \S+ \d{4}-\d\d-\d\dT", message), message  # the slot, by service and time
+    assert f"job {started[1]} is scheduled" in story, story
+    assert "offers 1 places, the model 0" in message or "past its capacity" in message, message
 
 
 def test_rule_oracle_catches_day_starts_that_ignore_dst(database_url: str) -> None:
