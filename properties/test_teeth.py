@@ -10,6 +10,7 @@ from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 import reference_app.capacity
+from properties import test_capacity_machine as capacity_machine_tests
 from properties import test_rule_oracle as rule_oracle
 from properties.conftest import in_process_system
 from properties.system import BookingSystem
@@ -61,6 +62,11 @@ def test_capacity_machine_catches_a_count_that_ignores_started_jobs(database_url
     under way: the machine fails with the slot and the started job named."""
     with in_process_system(database_url, frozenset({"capacity_ignores_started_jobs"})) as broken:
         failure = capacity_machine_failure(broken)
+        # The pinned path (book, start, complete) fails on it too, naming the job under way.
+        with pytest.raises(AssertionError, match=r"occupied by \S+ \(in-progress\)"):
+            capacity_machine_tests.test_a_job_under_way_holds_its_slot_until_it_is_completed(
+                booking_system=broken
+            )
     message = str(failure)
     story = "\n".join(getattr(failure, "__notes__", []))
     assert "state.start(" in story, story  # the move that put the job under way

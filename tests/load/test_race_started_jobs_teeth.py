@@ -2,7 +2,7 @@
 in-progress jobs (capacity_ignores_started_jobs), the admin writers start booked jobs of the
 round while it is raced, a racer lands beside one, and the audit fails naming the over-filled
 time, its jobs and the start that put one of them under way. A short run with few users; up to
-three runs, as the generator is not synchronised (one run caught it in every trial)."""
+three runs, as the generator is not synchronised (the first run caught it in each trial so far)."""
 
 from __future__ import annotations
 
