@@ -3,7 +3,8 @@ retry with the same key, while a few admin writers race them on the same stretch
 Rounds take turns between shapes of overlap (load/common/race_plan.py): one slot per service,
 different services on one instant, intervals overlapping in part. Admin writers create jobs on
 the round's slots or across its whole span, reschedule this run's jobs from earlier rounds onto
-it, confirm pending jobs and cancel or decline jobs of the round while others book. Every
+it, confirm pending jobs, cancel or decline jobs of the round, and start jobs of the round
+(a job under way still holds its slot) and complete started ones, all while others book. Every
 attempt is recorded; at the end the audit proves no time of the calendar holds more jobs than
 its capacities allow, and every acknowledged booking exists.
 
@@ -51,6 +52,7 @@ class OurJob:
     id: str
     round: int
     pending: bool
+    started: bool = False  # in-progress, as far as this process knows: no longer cancellable
 
 
 # This process's jobs, shared by its users: the admin writers move only jobs of this run.
@@ -127,11 +129,36 @@ class RaceAdmin(HarnessUser):
         if op.outcome != "indeterminate":
             job.pending = False
 
+    @task(2)
+    def start_a_job(self) -> None:
+        """Put a booked job of the round under way while others race for its slot: it must
+        go on holding its place (the reference lets staff start a job before its time)."""
+        current = self.plan.round_at(time.time())
+        booked = [job for job in OUR_JOBS if job.round == current and not job.pending and not job.started]
+        if not self.headers or not booked:
+            return
+        job = random.choice(booked)
+        job.started = True  # claimed before the request, as free_a_place claims its job
+        op = move_job(self, self.ctx, "start", job.id, self.headers)
+        if op.outcome == "rejected":
+            job.started = False
+
+    @task(1)
+    def complete_a_job(self) -> None:
+        """Complete a job under way, sometimes while its round is still raced: its place is free
+        again, and the audit must count it so."""
+        started = [job for job in OUR_JOBS if job.started]
+        if not self.headers or not started or random.random() < 0.5:
+            return
+        job = random.choice(started)
+        OUR_JOBS.remove(job)  # claimed: a completed job is never moved again
+        move_job(self, self.ctx, "complete", job.id, self.headers)
+
     @task(1)
     def free_a_place(self) -> None:
         """Cancel (or decline) a job of the round while others race for it."""
         current = self.plan.round_at(time.time())
-        ours = [job for job in OUR_JOBS if job.round == current]
+        ours = [job for job in OUR_JOBS if job.round == current and not job.started]
         if not self.headers or not ours:
             return
         job = random.choice(ours)

@@ -6,7 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-ACTIVE = frozenset({"pending-confirmation", "scheduled", "in-progress"})
+# The seed's capacity rule, status by status: a job in one of these occupies its slot (it is
+# counted against the capacity and shown as taken), whether it waits for confirmation, is
+# booked, or is under way...
+OCCUPYING = frozenset({"pending-confirmation", "scheduled", "in-progress"})
+# ...and a job in one of these frees it: done, or cancelled (a declined job is cancelled).
+FREEING = frozenset({"completed", "cancelled"})
 TRANSITIONS = {
     ("confirm", "pending-confirmation"): "scheduled",
     ("decline", "pending-confirmation"): "cancelled",
@@ -42,7 +47,7 @@ class ModelJob:
 
     @property
     def active(self) -> bool:
-        return self.status in ACTIVE
+        return self.status in OCCUPYING
 
     def record_emails(self, event: str) -> None:
         for audience, kind in EVENT_EMAILS.get(event, []):
@@ -54,12 +59,12 @@ class ModelJob:
 class BookingModel:
     jobs: dict[str, ModelJob] = field(default_factory=dict)
 
+    def overlapping(self, start: datetime, end: datetime) -> list[ModelJob]:
+        """Every job on [start, end), whatever its status."""
+        return [job for job in self.jobs.values() if job.start < end and job.end > start]
+
     def overlapping_active(self, start: datetime, end: datetime, exclude: str | None = None) -> int:
-        return sum(
-            1
-            for job in self.jobs.values()
-            if job.active and job.id != exclude and job.start < end and job.end > start
-        )
+        return sum(1 for job in self.overlapping(start, end) if job.active and job.id != exclude)
 
     def has_room(self, start: datetime, end: datetime, capacity: int, exclude: str | None = None) -> bool:
         return self.overlapping_active(start, end, exclude) < capacity

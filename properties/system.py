@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from harness.api_client import BookingApi
-from properties.model import ACTIVE
+from properties.model import OCCUPYING
 from reference_app.clock import SettableClock
 
 ALL_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -83,7 +83,7 @@ def live_sessions(base_url: str, email: str, password: str) -> Callable[[], Tena
     )
 
     def day_is_free(day: date) -> bool:
-        response = api.jobs(day, day, sorted(ACTIVE))
+        response = api.jobs(day, day, sorted(OCCUPYING))
         assert response.status_code == 200, f"cannot list jobs on {day}: {response.text}"
         return not response.json()["jobs"]
 

@@ -53,6 +53,29 @@ class GuardMode:
     # Seconds to wait between the count and the caller's write: a slow database, so a race
     # that is not serialised by the locks overbooks every time, not by luck of timing.
     pause_after_count: float = 0.0
+    # The capacity_ignores_started_jobs variant: in-progress jobs drop out of the count.
+    ignores_started: bool = False
+
+
+# The statuses that occupy a slot, as the capacity statements spell them (queries.sql).
+OCCUPYING_SQL = "'scheduled', 'in-progress', 'pending-confirmation'"
+_WITHOUT_STARTED_SQL = "'scheduled', 'pending-confirmation'"
+
+
+def counting_query(name: str, *, ignores_started: bool = False) -> str:
+    """A statement that counts the occupying statuses; for the capacity_ignores_started_jobs
+    variant, the same statement with `in-progress` left out of its list: the real bug."""
+    sql = query(name)
+    if not ignores_started:
+        return sql
+    broken = sql.replace(OCCUPYING_SQL, _WITHOUT_STARTED_SQL)
+    if broken == sql:
+        raise RuntimeError(f"query {name!r} does not list the occupying statuses as {OCCUPYING_SQL}")
+    return broken
+
+
+def ignores_started_jobs(settings: Settings) -> bool:
+    return settings.has_fault("capacity_ignores_started_jobs")
 
 
 def guard_mode(settings: Settings, *, admin: bool = False) -> GuardMode:
@@ -63,6 +86,7 @@ def guard_mode(settings: Settings, *, admin: bool = False) -> GuardMode:
         per_service=settings.has_fault("race_lock_per_service"),
         first_hour_only=settings.has_fault("race_lock_first_hour_only"),
         pause_after_count=SLOW_COUNT_SECONDS if settings.has_fault("race_slow_capacity_count") else 0.0,
+        ignores_started=ignores_started_jobs(settings),
     )
 
 
@@ -111,7 +135,7 @@ async def capacity_guard(
     if mode.locked:
         await lock_interval(conn, tenant_id, start, end, mode, service_id)
     cur = await conn.execute(
-        query("overlapping_active_jobs"),
+        counting_query("overlapping_active_jobs", ignores_started=mode.ignores_started),
         {
             "tenant_id": tenant_id,
             "start_time": start,

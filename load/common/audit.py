@@ -1,7 +1,9 @@
 """The checker: judge a run's history against the final state, after the run.
 
 Per time of the calendar, active jobs never exceed the capacities of their services (in the
-final state, and while the run went on, reschedules and cancellations included); every
+final state, and while the run went on, reschedules and cancellations included). Active means
+occupying the slot: pending, scheduled and in-progress (a started job still holds its time);
+completed and cancelled (declined) jobs free it. Every
 acknowledged booking exists, and (read from the database) has its emails in the outbox; no
 job exists that only rejected requests asked for; retries of one request made at most one
 job; indeterminate requests are reported with what became of them. A failed check lists
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from load.common.final_state import FinalState, JobRecord, parse_instant
-from load.common.operations import Operation, booking_ops, request_of_email
+from load.common.operations import RELEASING, Operation, booking_ops, request_of_email
 from load.common.overbooking import Occupancy, Overbooking, find_overbookings
 
 MAX_EVIDENCE = 5
@@ -94,7 +96,8 @@ class _Index:
             if request is not None:
                 self.jobs_by_request[request].append(job)
         self.request_of_job = {j.id: r for r, jobs in self.jobs_by_request.items() for j in jobs}
-        # Admin operations on existing jobs: reschedules, confirms, cancels, declines.
+        # Admin operations on existing jobs: reschedules, confirms, cancels, declines, starts
+        # and completions.
         self.moves_by_job: dict[str, list[Operation]] = defaultdict(list)
         for op in ops:
             if op.kind not in ("book", "create") and op.job_id:
@@ -106,19 +109,18 @@ class _Index:
         for job_id, ops in self.by_job.items():
             events[job_id].extend(ops)
         for job_id, ops in self.moves_by_job.items():
-            events[job_id].extend(op for op in ops if op.kind in ("reschedule", "cancel", "decline"))
+            events[job_id].extend(op for op in ops if op.kind in RELEASING)
         return {job_id: sorted(ops, key=lambda o: (o.start, o.end)) for job_id, ops in events.items()}
 
     def requests_for(self, job_ids: Iterable[str]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for job_id in job_ids:
             ops = self.by_job.get(job_id) or self.by_request.get(self.request_of_job.get(job_id, ""), [])
-            moved = [
-                op
-                for op in self.moves_by_job.get(job_id, [])
-                if op.kind == "reschedule" and op.outcome == "ok"
-            ]
-            found.extend(op.describe() for op in [*ops[:2], *moved[:2]])
+            moves = [op for op in self.moves_by_job.get(job_id, []) if op.outcome == "ok"]
+            moved = [op for op in moves if op.kind == "reschedule"]
+            # A start the service acknowledged: the job was under way while it held the time.
+            started = [op for op in moves if op.kind == "start"]
+            found.extend(op.describe() for op in [*ops[:2], *moved[:2], *started[:1]])
         return found
 
 
@@ -155,8 +157,8 @@ def double_bookings(state: FinalState) -> list[Overbooking]:
 
 def _held_intervals(index: _Index, state: FinalState) -> list[Occupancy]:
     """Each job's interval over the real time it certainly held it: from the acknowledgement of
-    its creation (or of a reschedule onto it) to the first attempt to move, cancel or decline it
-    that may have happened."""
+    its creation (or of a reschedule onto it) to the first attempt to move, cancel, decline or
+    complete it that may have happened. Starting it changes nothing: it holds the time still."""
     held: list[Occupancy] = []
     for job_id, events in index.timeline().items():
         current: tuple[Operation, float] | None = None  # what holds the interval, and since when

@@ -144,7 +144,7 @@ def book_slot(
 def move_job(
     user: FastHttpUser, ctx: RunContext, action: Kind, job_id: str, headers: dict[str, str]
 ) -> Operation:
-    """An admin move (confirm, decline, cancel) on a job of this run."""
+    """An admin move (confirm, decline, cancel, start, complete) on a job of this run."""
     body = {"reason": f"{action} by the load harness"} if action in ("decline", "cancel") else None
     fields: dict[str, Any] = {"kind": action, "process": ctx.process, "job_id": job_id}
     return _call(

@@ -14,7 +14,11 @@ from harness.api_client import BookingApi
 from harness.target import Target
 from load.common.operations import Operation
 
+# The statuses that occupy a slot (the seed's three): a job waiting for confirmation, booked,
+# or under way counts against the capacity...
 ACTIVE_STATUSES = frozenset({"scheduled", "in-progress", "pending-confirmation"})
+# ...and these free it: a job done, or cancelled (a declined job is cancelled).
+FREEING_STATUSES = frozenset({"completed", "cancelled"})
 # Every slot a run books lies in the coming weeks; a day of margin on each side is plenty.
 _MARGIN = timedelta(days=1)
 _DEFAULT_SPAN = timedelta(days=90)

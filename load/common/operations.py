@@ -16,9 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Outcome = Literal["ok", "rejected", "indeterminate"]
-Kind = Literal["book", "create", "reschedule", "confirm", "decline", "cancel", "fault"]
+Kind = Literal["book", "create", "reschedule", "confirm", "decline", "cancel", "start", "complete", "fault"]
 # Operations that make a new job: a public booking, an admin create. Both name their request.
 JOB_CREATING: frozenset[str] = frozenset({"book", "create"})
+# Moves after which a job may no longer hold its interval: it moved away, or its status frees
+# the slot (cancelled, declined, completed). A start is not among them: a job under way
+# (in-progress) still occupies its slot, as a confirm leaves a job occupying it.
+RELEASING: frozenset[str] = frozenset({"reschedule", "cancel", "decline", "complete"})
 # "fault": something the nemesis did to the target (code names it), from injection to recovery.
 OUTCOMES: tuple[Outcome, ...] = ("ok", "rejected", "indeterminate")
 INTERRUPTED = "interrupted"
@@ -61,8 +65,8 @@ class Operation:
     idempotency_key: str | None = None
     attempt: int = 0
     replayed: bool = False
-    # The job acknowledged (book, create) or acted on (reschedule, confirm, decline, cancel),
-    # and its interval as the answer gave it (for a reschedule: where it was moved to).
+    # The job acknowledged (book, create) or acted on (reschedule, confirm, decline, cancel,
+    # start, complete), and its interval as the answer gave it (a reschedule: where it went).
     job_id: str | None = None
     job_start: str | None = None
     job_end: str | None = None

@@ -10,6 +10,7 @@ from litestar import Controller, get
 from litestar.params import FromPath
 from litestar.response import Template
 
+from reference_app.capacity import ignores_started_jobs
 from reference_app.deps import AppSettings, Conn
 from reference_app.errors import ApiError
 from reference_app.pages.page_errors import not_found_page
@@ -45,7 +46,9 @@ class BookingPageController(Controller):
         # availability call may cover), so a client does not start on an empty day.
         horizon = min(last, first + timedelta(days=services.MAX_AVAILABILITY_DAYS - 1))
         try:
-            offered = await services.availability(conn, svc.id, first, horizon, now)
+            offered = await services.availability(
+                conn, svc.id, first, horizon, now, ignores_started=ignores_started_jobs(settings)
+            )
         except ApiError:  # deactivated in between
             return not_found_page(NOT_BOOKABLE)
         open_slot = next((s for s in offered.slots if s.remaining > 0), None)

@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, Parameter
 
 from reference_app.auth.deps import provide_principal
+from reference_app.capacity import ignores_started_jobs
 from reference_app.deps import Admin, AppSettings, Conn
 from reference_app.errors import ApiError
 from reference_app.openapi_responses import error_responses
@@ -56,7 +57,10 @@ class PublicServiceController(Controller):
     ) -> Availability:
         """Bookable slots on the local days start..end (inclusive), with remaining capacity."""
         first, last = services.parse_day_range(start, end, services.MAX_AVAILABILITY_DAYS)
-        return await services.availability(conn, service_id, first, last, settings.clock.now())
+        now = settings.clock.now()
+        return await services.availability(
+            conn, service_id, first, last, now, ignores_started=ignores_started_jobs(settings)
+        )
 
 
 class AdminServiceController(Controller):

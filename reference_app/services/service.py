@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from psycopg.types.json import Jsonb
 
+from reference_app.capacity import counting_query
 from reference_app.db import Connection
 from reference_app.errors import ApiError, not_found
 from reference_app.scheduling.booking_settings import (
@@ -106,12 +107,19 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 async def availability(
-    conn: Connection, service_id: UUID, first: date, last: date, now: datetime
+    conn: Connection,
+    service_id: UUID,
+    first: date,
+    last: date,
+    now: datetime,
+    *,
+    ignores_started: bool = False,
 ) -> Availability:
     """The bookable slots of the active service on its local days first..last, with the
-    places left in each; 404 when the service is unknown or inactive. One statement."""
+    places left in each; 404 when the service is unknown or inactive. One statement.
+    `ignores_started` is the capacity_ignores_started_jobs variant (reference_app/faults.py)."""
     cur = await conn.execute(
-        query("service_with_busy_times"),
+        counting_query("service_with_busy_times", ignores_started=ignores_started),
         {
             "service_id": service_id,
             "range_start": datetime.combine(first, time(0), tzinfo=UTC) - _ZONE_MARGIN,

@@ -3,7 +3,8 @@
 Each shape builds its own services on a fresh tenant's calendar, then a list of labelled
 requests that all land at once (last-byte synchronised, alternating between two server
 processes): public bookings of different services on one instant, bookings of intervals that
-overlap only in part, and admin writers (create, reschedule, cancel) against public bookings.
+overlap only in part, admin writers (create, reschedule, cancel) against public bookings, and
+bookings of the place left beside a job under way (in-progress).
 The checker reads the calendar's final state from the database and finds every time that holds
 more active jobs than its capacities allow (load.common.overbooking, the Locust audit's own
 finder), naming the jobs and the requests that made them.
@@ -90,6 +91,12 @@ class Calendar:
         assert created.status_code == 201, created.text
         return str(created.json()["job"]["id"])
 
+    def start_now(self, job_id: str) -> None:
+        """Put a job under way before the race (the reference allows it before its time)."""
+        started = self.http.post(f"/jobs/{job_id}/start", headers=self.auth)
+        assert started.status_code == 200, started.text
+        assert started.json()["job"]["status"] == "in-progress", started.text
+
     def book_now(self, service_id: str, start: datetime, who: str) -> str:
         booked = self.http.post(
             f"/services/{service_id}/book",
@@ -134,6 +141,7 @@ class RaceResult:
     overbookings: list[Overbooking]
     unexpected: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)  # the final state's, job by job
 
     @property
     def acknowledged(self) -> int:
@@ -154,6 +162,7 @@ class RaceResult:
                 "end": b.end.isoformat(),
                 "capacity": b.capacity,
                 "jobs": {job: self.requests_of(job) for job in b.job_ids},
+                "statuses": {job: self.statuses.get(job, "unknown") for job in b.job_ids},
             }
             for b in self.overbookings
         ]
@@ -186,7 +195,8 @@ def race(calendar: Calendar, racers: Sequence[Labelled], database_url: str) -> R
     state = read_from_database(database_url, calendar.tenant.services.values(), window)
     missing = sorted(job for job in acknowledged if job not in state.jobs)
     lost = [f"acknowledged job {job} is not in the database" for job in missing]
-    return RaceResult(labels, list(responses), double_bookings(state), unexpected, lost)
+    statuses = {job.id: job.status for job in state.jobs.values()}
+    return RaceResult(labels, list(responses), double_bookings(state), unexpected, lost, statuses)
 
 
 # A shape: given a calendar and an attempt number (each attempt races on its own day), the racers.
@@ -250,9 +260,19 @@ def admin_against_public(calendar: Calendar, attempt: int) -> list[Labelled]:
     return racers
 
 
+def started_job(calendar: Calendar, attempt: int) -> list[Labelled]:
+    """A slot of capacity 2 whose first job is under way (in-progress): the racers share the
+    one place left, as a started job still holds its own."""
+    service = calendar.service("Pair with a job under way", 60, capacity=2)
+    start = calendar.at(10, day_offset=attempt)
+    calendar.start_now(calendar.book_now(service, start, f"started-{attempt}"))
+    return [calendar.book(i, service, start, f"started{attempt}") for i in range(RACERS)]
+
+
 SHAPES: dict[str, Shape] = {
     "same-slot": same_slot,
     "cross-service": cross_service,
     "offset-intervals": offset_intervals,
     "admin-vs-public": admin_against_public,
+    "started-job": started_job,
 }

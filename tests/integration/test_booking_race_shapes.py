@@ -1,7 +1,8 @@
 """Every shape of overlap, raced across two server processes on one database: different
 services on one instant, intervals overlapping only in part, admin writers against public
-bookings. On the reference service no time ever holds more active jobs than its capacities
-allow, and a reader polling between the commits never sees a booked job without its emails.
+bookings, the place left beside a job under way. On the reference service no time ever holds
+more active jobs than its capacities allow, and a reader polling between the commits never
+sees a booked job without its emails.
 
 Teeth: each shape has a broken variant of the capacity guard or a writer path that only that
 shape catches (the same-slot race passes on it), and the checker names the over-filled time,
@@ -32,6 +33,7 @@ TEETH = {
     "cross-service": "race_lock_per_service",
     "offset-intervals": "race_lock_first_hour_only",
     "admin-vs-public": "race_admin_writes_unlocked",
+    "started-job": "capacity_ignores_started_jobs",
 }
 
 Pairs = Callable[[str | None], list[ServerProcess]]
@@ -107,6 +109,8 @@ def test_the_shape_catches_its_broken_variant(
     assert len(evidence["jobs"]) > evidence["capacity"]
     # The requests that made the jobs are named (a job placed before the race has none).
     assert sum(1 for requests in evidence["jobs"].values() if requests) >= 2, evidence
+    if shape == "started-job":  # and the job under way is among them, named by its status
+        assert "in-progress" in evidence["statuses"].values(), evidence
     assert result.violations
 
 

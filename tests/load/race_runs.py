@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from reference_app.faults import fault_env
+
 
 def run_race(
     results: Path,
@@ -32,3 +34,38 @@ def run_race(
 
 def summary_of(results: Path) -> dict[str, Any]:
     return dict(json.loads((results / "summary.json").read_text()))
+
+
+def race_against(
+    fault: str, pg_url: str, results: Path, *, users: int = 60, duration_s: int = 15
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """A race against a local stack running the broken variant `fault`, and its summary."""
+    run = run_race(
+        results,
+        *("--users", str(users), "--duration", f"{duration_s}s", "--processes", "2"),
+        *("--think-time-ms", "100"),
+        stack_env=fault_env(fault),
+        database_url=pg_url,
+    )
+    summary = results / "summary.json"
+    # A run that died before judging (it says why on stderr) judged nothing: an empty verdict.
+    empty: dict[str, Any] = {"passed": None, "verdict": {"ok": None, "checks": []}}
+    return run, summary_of(results) if summary.exists() else empty
+
+
+def overfilled(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    checks = {c["name"]: c for c in summary["verdict"]["checks"]}
+    names = ("double_booking", "overbooked_during_run")
+    return [evidence for name in names if name in checks for evidence in checks[name]["evidence"]]
+
+
+def named_jobs(evidence: dict[str, Any]) -> set[str]:
+    """The over-filled time's jobs whose making (or moving) request is named, acknowledged."""
+    named = {r.get("job_id") for r in evidence["requests"] if r["outcome"] == "ok"}
+    return named & set(evidence["jobIds"])
+
+
+def caught(summary: dict[str, Any]) -> bool:
+    # A run on a busy machine can lose a worker's reports (the history gate then says so):
+    # such a run proves nothing either way and is run again.
+    return any(len(named_jobs(evidence)) >= 2 for evidence in overfilled(summary))
