@@ -17,7 +17,7 @@ from reference_app.faults import fault_env
 from reference_app.postgres_provider import ProvidedPostgres
 from tests.load.race_runs import run_race, summary_of
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.locust_race]
 
 RUNS = 3
 
