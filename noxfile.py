@@ -18,10 +18,10 @@ def install(session: nox.Session, *extras: str) -> None:
     session.install("-e", spec)
 
 
-# pytest-xdist workers for `nox -s tests`: on 2 cores, 3 workers finish first, as much of the
-# suite waits on server processes and PostgreSQL (docs/development/test-speed.md). Whole files
-# go to one worker (--dist loadfile), so a module's server or moto fixture starts once.
-TEST_WORKERS = ("-n", "3", "--dist", "loadfile")
+# pytest-xdist workers for `nox -s tests`: on 2 cores, 2 (each more costs its start-up and
+# fixtures in CPU and gained no time; docs/development/test-speed.md). Whole files go to one
+# worker (--dist loadfile), so a module's server or moto fixture starts once.
+TEST_WORKERS = ("-n", "2", "--dist", "loadfile")
 # The Locust teeth (a real race on a stack of its own, each a minute or more) run in
 # `nox -s load_teeth`, which CI runs; a `-m` of your own after `--` replaces this one.
 NOT_LOCUST_RACES = ("-m", "not locust_race")
@@ -76,7 +76,8 @@ def e2e_beside_verify(session: nox.Session) -> None:
     Options after `--` go to pytest."""
     install(session, "stack", "test", "e2e", "checklists")
     gated = ("python", "-m", "checklists.gated_suites", "--attestations", CI_SIGN_OFFS)
-    marker = str(session.run(*gated, silent=True)).strip()
+    # The expression is the command's last line (a warning on stderr would come before it).
+    marker = str(session.run(*gated, silent=True)).strip().splitlines()[-1]
     session.log(f"E2E tests beside the checklist run: -m {marker!r}")
     output = ("--output", "artifacts/e2e-results")
     session.run("pytest", "e2e", "-m", marker, *E2E_ARTIFACT_OPTIONS, *output, *session.posargs)
