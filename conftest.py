@@ -70,8 +70,15 @@ def _cheap_password_hashes() -> Iterator[None]:
         yield
 
 
+# CI runs the tests marked locust_race from this folder alone (`nox -s load_teeth`).
+LOCUST_RACE_FOLDER = Path(__file__).resolve().parent / "tests" / "load"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked slow (server processes, Locust runs, the fuzz run) first: spread over xdist
     workers, the long ones then start at once instead of leaving one worker busy at the end.
     The order is otherwise kept, so every worker collects the same list."""
+    for item in items:
+        if item.get_closest_marker("locust_race") and LOCUST_RACE_FOLDER not in item.path.parents:
+            raise pytest.UsageError(f"{item.nodeid}: tests marked locust_race belong in tests/load")
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
