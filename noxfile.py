@@ -18,16 +18,22 @@ def install(session: nox.Session, *extras: str) -> None:
     session.install("-e", spec)
 
 
-def run_pytest(session: nox.Session, *paths: str) -> None:
-    session.run("pytest", *(session.posargs or paths))
+# pytest-xdist workers for `nox -s tests`: on 2 cores, 2 (each more costs its start-up and
+# fixtures in CPU and gained no time; docs/development/test-speed.md). Whole files go to one
+# worker (--dist loadfile), so a module's server or moto fixture starts once.
+TEST_WORKERS = ("-n", "2", "--dist", "loadfile")
+# The Locust teeth (a real race on a stack of its own, each a minute or more) run in
+# `nox -s load_teeth`, which CI runs; a `-m` of your own after `--` replaces this one.
+NOT_LOCUST_RACES = ("-m", "not locust_race")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite on a real PostgreSQL (DATABASE_URL, Docker, or an embedded server)."""
+    """The test suite on a real PostgreSQL (DATABASE_URL, Docker, or an embedded server), spread
+    over xdist workers; `-- -n 0` runs it in one process, `-- tests/unit` runs one folder."""
     # checklists + e2e: the checklist's tests draw plots and open its report in Chromium.
     install(session, "stack", "test", "load", "checklists", "e2e")
-    run_pytest(session, "tests", "properties")
+    session.run("pytest", *TEST_WORKERS, *NOT_LOCUST_RACES, *(session.posargs or ("tests", "properties")))
 
 
 @nox.session
@@ -59,6 +65,24 @@ def e2e(session: nox.Session) -> None:
     session.run("pytest", *paths, *E2E_ARTIFACT_OPTIONS, *output, *session.posargs)
 
 
+# The sign-offs CI's gated checklist run is given (.ci/run passes the same file to verify).
+CI_SIGN_OFFS = "checklists/examples/local-sign-offs.toml"
+
+
+@nox.session
+def e2e_beside_verify(session: nox.Session) -> None:
+    """CI's browser step: every E2E test the gated `nox -s verify` does not judge itself (the
+    suites no unwaived blocker item reads, and every suite's teeth), so each runs once in CI.
+    Options after `--` go to pytest."""
+    install(session, "stack", "test", "e2e", "checklists")
+    gated = ("python", "-m", "checklists.gated_suites", "--attestations", CI_SIGN_OFFS)
+    # The expression is the command's last line (a warning on stderr would come before it).
+    marker = str(session.run(*gated, silent=True)).strip().splitlines()[-1]
+    session.log(f"E2E tests beside the checklist run: -m {marker!r}")
+    output = ("--output", "artifacts/e2e-results")
+    session.run("pytest", "e2e", "-m", marker, *E2E_ARTIFACT_OPTIONS, *output, *session.posargs)
+
+
 @nox.session
 def properties(session: nox.Session) -> None:
     """Hypothesis state machines (lifecycle, capacity, rule oracle). Options go to pytest:
@@ -75,22 +99,23 @@ def serve(session: nox.Session) -> None:
 
 
 # Short enough for CI on 2 cores: each run starts its own local stack (2 server processes).
-LOAD_RUNS = (
+RACE_AND_MIX_RUNS = (
     ("race", "--users", "50", "--duration", "20s", "--processes", "2"),
     ("mix", "--users", "30", "--duration", "20s"),
-    # The race under every fault, on a PostgreSQL cluster of its own (restart-db): about a minute.
-    (
-        "race",
-        "--users",
-        "20",
-        "--duration",
-        "40s",
-        "--nemesis",
-        "kill-worker,restart-db,ses-outage,drop-connections",
-        "--nemesis-interval",
-        "4s",
-    ),
 )
+# The race under every fault, on a PostgreSQL cluster of its own (restart-db): about a minute.
+NEMESIS_RUN = (
+    "race",
+    "--users",
+    "20",
+    "--duration",
+    "40s",
+    "--nemesis",
+    "kill-worker,restart-db,ses-outage,drop-connections",
+    "--nemesis-interval",
+    "4s",
+)
+LOAD_RUNS = (*RACE_AND_MIX_RUNS, NEMESIS_RUN)
 
 
 @nox.session
@@ -101,6 +126,19 @@ def load(session: nox.Session) -> None:
     install(session, "stack", "load")
     for scenario, *options in LOAD_RUNS:
         session.run("python", "-m", "load", "run", "--scenario", scenario, *options, *session.posargs)
+
+
+@nox.session
+def load_teeth(session: nox.Session) -> None:
+    """CI's load step: the race and mix of `nox -s load`, then every test marked locust_race
+    (a real Locust race on a stack of its own, left out of `nox -s tests`): the race's teeth and
+    the race under every nemesis fault, which is `nox -s load`'s third run with more checked, so
+    CI runs it once. Options after `--` go to pytest."""
+    install(session, "stack", "test", "load")
+    for scenario, *options in RACE_AND_MIX_RUNS:
+        session.run("python", "-m", "load", "run", "--scenario", scenario, *options)
+    # tests/load only: collecting the rest of tests/ would need the checklists and e2e extras.
+    session.run("pytest", "-m", "locust_race", "tests/load", *session.posargs)
 
 
 @nox.session

@@ -13,13 +13,19 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 E2E_SUMMARY = "summary.json"
 LIFECYCLE_TESTS = "properties/test_lifecycle_machine.py"
+
+
+def e2e_marker(suites: Iterable[int]) -> str:
+    """The pytest marker expression of a checklist's E2E run: the named suites, without their
+    teeth (the suites judge the target; their teeth judge the harness on stacks of their own)."""
+    return f"({' or '.join(f'suite{n}' for n in sorted(suites))}) and not e2e_teeth"
 
 
 @dataclass(frozen=True)
@@ -173,8 +179,7 @@ class SuiteRunner:
         browsers: Sequence[str] = self.plan.browsers
         command = [
             sys.executable, "-m", "pytest", "e2e",
-            # The suites judge the target; their teeth judge the harness on stacks of their own.
-            "-m", f"({' or '.join(f'suite{n}' for n in suites)}) and not e2e_teeth",
+            "-m", e2e_marker(suites),
             "--target-file", str(self.target_file),
             "--e2e-report-dir", str(directory),
             "--output", str(directory / "results"),

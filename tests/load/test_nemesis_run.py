@@ -17,7 +17,7 @@ from load.nemesis.owned_postgres import OwnedPostgresUnavailable, find_bindir
 from reference_app.faults import fault_env
 from tests.load.race_runs import run_race, summary_of
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.locust_race]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -12,7 +12,7 @@ import pytest
 from reference_app.postgres_provider import ProvidedPostgres
 from tests.load.race_runs import run_race, summary_of
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.locust_race]
 
 
 def test_unguarded_race_fails_the_audit_with_evidence(pg_server: ProvidedPostgres, tmp_path: Path) -> None:

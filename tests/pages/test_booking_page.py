@@ -31,7 +31,10 @@ def test_picker_opens_on_the_first_day_with_a_free_slot(client: TestClient[Any],
     assert 'value="2030-01-12"' in page.text
 
 
-@pytest.mark.parametrize("service_id", [str(uuid.uuid4()), "not-a-uuid", "%3Cscript%3E"])
+# A stable id for the random uuid: xdist workers must collect the same test names.
+@pytest.mark.parametrize(
+    "service_id", [pytest.param(str(uuid.uuid4()), id="unknown-uuid"), "not-a-uuid", "%3Cscript%3E"]
+)
 def test_unknown_service_gets_the_friendly_404(client: TestClient[Any], service_id: str) -> None:
     page = client.get(f"/book/{service_id}")
     assert page.status_code == 404
