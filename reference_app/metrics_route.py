@@ -20,7 +20,7 @@ from reference_app.audit import audit_connection
 from reference_app.auth.deps import bearer_token
 from reference_app.db import Connection
 from reference_app.deps import AppSettings
-from reference_app.errors import ApiError
+from reference_app.http.errors import ApiError
 from reference_app.metrics import scrape_registry
 from reference_app.settings import Settings
 from reference_app.sql import query

@@ -11,14 +11,14 @@ from litestar import Controller, Response, post
 from litestar.datastructures import State
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from reference_app.abuse_limits import count_bookings_made, public_booking_limit
 from reference_app.bookings.ack_before_commit import book_then_commit_later
 from reference_app.bookings.schemas import BookRequest
 from reference_app.bookings.service import book_slot
 from reference_app.capacity import guard_mode
 from reference_app.deps import AppSettings, Conn
+from reference_app.http.abuse_limits import count_bookings_made, public_booking_limit
+from reference_app.http.openapi_responses import error_responses
 from reference_app.jobs.schemas import JobEnvelope
-from reference_app.openapi_responses import error_responses
 from reference_app.services.service import load_bookable_service
 
 IdempotencyKey = Annotated[

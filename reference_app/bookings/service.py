@@ -16,12 +16,12 @@ from reference_app.bookings.schemas import BookRequest
 from reference_app.capacity import GuardMode, capacity_guard
 from reference_app.db import Connection
 from reference_app.emails.outbox import booking_kinds, enqueue, snapshot
-from reference_app.errors import ApiError
+from reference_app.http.errors import ApiError
+from reference_app.http.wire_types import checked_instant
 from reference_app.jobs.schemas import job_out
 from reference_app.scheduling.rules import RULE_MESSAGES, booking_violation
 from reference_app.services.service import BookableService
 from reference_app.sql import query
-from reference_app.wire_types import checked_instant
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from litestar.params import FromPath, JSONBody, Parameter
 from reference_app.auth.deps import provide_principal
 from reference_app.capacity import guard_mode
 from reference_app.deps import Admin, AppSettings, Conn
-from reference_app.errors import ApiError
+from reference_app.http.errors import ApiError
+from reference_app.http.openapi_responses import error_responses
 from reference_app.jobs import service as jobs
 from reference_app.jobs.schemas import (
     CreateJob,
@@ -22,7 +23,6 @@ from reference_app.jobs.schemas import (
     ReasonIn,
     UpdateJob,
 )
-from reference_app.openapi_responses import error_responses
 from reference_app.scheduling.lifecycle import STATUSES, Action
 from reference_app.services.controllers import DayParam
 from reference_app.services.service import parse_day_range

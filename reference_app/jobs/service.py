@@ -12,7 +12,8 @@ from reference_app.auth.service import Principal
 from reference_app.capacity import Conflict, GuardMode, capacity_guard
 from reference_app.db import Connection
 from reference_app.emails.outbox import enqueue_reschedule, enqueue_transition
-from reference_app.errors import ApiError, not_found
+from reference_app.http.errors import ApiError, not_found
+from reference_app.http.wire_types import checked_instant
 from reference_app.jobs.schemas import (
     CreateJob,
     JobOut,
@@ -25,7 +26,6 @@ from reference_app.scheduling.booking_settings import settings_from_json
 from reference_app.scheduling.lifecycle import Action, is_active, next_status
 from reference_app.scheduling.rules import local_day_bounds
 from reference_app.sql import query
-from reference_app.wire_types import checked_instant
 
 MAX_JOB_LENGTH = timedelta(days=7)  # also the table's (jobs_length_check): overlap queries rely on it
 MAX_LIST_DAYS = 366

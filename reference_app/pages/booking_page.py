@@ -11,7 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from reference_app.deps import AppSettings, Conn
-from reference_app.errors import ApiError
+from reference_app.http.errors import ApiError
 from reference_app.pages.page_errors import not_found_page
 from reference_app.services import service as services
 

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Response, Template
 from reference_app.capacity import guard_mode
 from reference_app.db import Connection
 from reference_app.deps import AppSettings, Conn
-from reference_app.errors import ApiError, not_found
+from reference_app.http.errors import ApiError, not_found
 from reference_app.jobs import service as jobs
 from reference_app.jobs.schemas import JobOut, ReasonIn, StatusChange
 from reference_app.pages.calendar import calendar_range, jobs_by_day, parse_view

@@ -11,8 +11,9 @@ from litestar.params import FromPath, JSONBody, Parameter
 
 from reference_app.auth.deps import provide_principal
 from reference_app.deps import Admin, AppSettings, Conn
-from reference_app.errors import ApiError
-from reference_app.openapi_responses import error_responses
+from reference_app.http.errors import ApiError
+from reference_app.http.openapi_responses import error_responses
+from reference_app.http.wire_types import DAY_SHAPE
 from reference_app.services import service as services
 from reference_app.services.schemas import (
     Availability,
@@ -22,7 +23,6 @@ from reference_app.services.schemas import (
     ServiceList,
     UpdateService,
 )
-from reference_app.wire_types import DAY_SHAPE
 
 # The schema-drift variant (reference_app/faults.py): a cap the schema does not state.
 DURATION_DRIFT = "schema_drift_duration_cap"

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from psycopg.types.json import Jsonb
 
 from reference_app.db import Connection
-from reference_app.errors import ApiError, not_found
+from reference_app.http.errors import ApiError, not_found
 from reference_app.scheduling.booking_settings import (
     BookingSettings,
     settings_from_json,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from reference_app.errors import ApiError
+from reference_app.http.errors import ApiError
 
 # Patterns are written so that Python's re (msgspec checks with it) and ECMA-262 (JSON Schema
 # validators and generators) read them alike: no \s, \w or \d, whose sets differ between the

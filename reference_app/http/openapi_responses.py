@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar.openapi.datastructures import ResponseSpec
 
-from reference_app.errors import ErrorResponse
+from reference_app.http.errors import ErrorResponse
 
 _DESCRIPTIONS = {
     400: "Malformed request (for example a body that is not JSON)",

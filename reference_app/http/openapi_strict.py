@@ -11,8 +11,8 @@ import msgspec
 from litestar.openapi.spec import OpenAPI, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 
-from reference_app.openapi_links import link_created_resources
-from reference_app.openapi_rules import declare_rule_codes, require_end_or_service, state_full_dates
+from reference_app.http.openapi_links import link_created_resources
+from reference_app.http.openapi_rules import declare_rule_codes, require_end_or_service, state_full_dates
 from reference_app.scheduling.booking_settings import MAX_INTERVALS_PER_DAY, WEEKDAYS
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import msgspec
 from litestar import Request
 
-from reference_app.errors import ApiError
+from reference_app.http.errors import ApiError
 from reference_app.scheduling.booking_settings import RuleViolation
 
 _NO_BODY = object()

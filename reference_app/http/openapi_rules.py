@@ -14,9 +14,9 @@ from __future__ import annotations
 from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, Operation, Reference, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 
+from reference_app.http.wire_types import DAY_SHAPE, FULL_DATE_PATTERN
 from reference_app.scheduling.booking_settings import WORKING_HOURS_RULE
 from reference_app.scheduling.rules import RULE_MESSAGES
-from reference_app.wire_types import DAY_SHAPE, FULL_DATE_PATTERN
 
 SCHEMA_CODE = "validation_error"
 _DAY_RANGE = ("invalid_date", "invalid_range", "range_too_large", "time_out_of_range")
