@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from reference_app.local.postgres_provider import ProvidedPostgres, provide_postgres, scratch_database
 from reference_app.migrations import migrate
-from reference_app.postgres_provider import ProvidedPostgres, provide_postgres, scratch_database
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from reference_app.seed import seed
+from reference_app.local.seed import seed
 from reference_app.sql import query
 
 

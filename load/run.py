@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.target import Target, harness_target, resolve_target
-from reference_app.local_stack import free_port
+from reference_app.local.stack import free_port
 
 SCENARIOS = {"race": "race.py", "mix": "mix.py"}
 EXIT_NO_SUMMARY = 3

@@ -22,7 +22,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from reference_app.capacity import lock_buckets
-from reference_app.seed import seed
+from reference_app.local.seed import seed
 from reference_app.sql import query
 
 SLOT = timedelta(minutes=30)

@@ -37,7 +37,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from reference_app.seed import seed
+    from reference_app.local.seed import seed
 
     try:
         ZoneInfo(args.time_zone)
@@ -206,7 +206,7 @@ def _stop_on_signals() -> None:
 
 
 def cmd_stack(args: argparse.Namespace) -> int:
-    from reference_app.local_stack import PortInUse, ensure_port_free, local_stack
+    from reference_app.local.stack import PortInUse, ensure_port_free, local_stack
 
     # Before PostgreSQL, moto or any server starts, and before the info file or a log is
     # written: a busy port is the caller's to resolve, not a failed stack.

@@ -59,7 +59,7 @@ def cmd_run_with_nemesis(
     args: argparse.Namespace, explicit: Target | None, stack_env: dict[str, str], passthrough: Sequence[str]
 ) -> int:
     from load.run import report_exit, results_dir_for, run_locust
-    from reference_app.local_stack import local_stack
+    from reference_app.local.stack import local_stack
 
     try:
         if explicit is not None:

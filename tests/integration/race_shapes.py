@@ -22,8 +22,8 @@ import httpx
 from load.common.audit import double_bookings
 from load.common.final_state import read_from_database
 from load.common.overbooking import Overbooking
-from reference_app.local_stack import ServerProcess
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
+from reference_app.local.stack import ServerProcess
 from tests.integration.last_byte_sync import RawRequest, RawResponse, fire_synchronised
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -10,7 +10,7 @@ import sys
 
 import boto3
 
-from reference_app.local_ses import LocalSes
+from reference_app.local.ses import LocalSes
 from reference_app.monitoring import ALARM_TOPIC, ALARMS, DASHBOARD, NAMESPACE
 
 EXPECTED_ALARMS = {

@@ -21,7 +21,7 @@ import httpx
 import psycopg
 import pytest
 
-from reference_app.local_stack import StackInfo, local_stack
+from reference_app.local.stack import StackInfo, local_stack
 from reference_app.monitoring import ALARM_TOPIC, ALARMS, DASHBOARD, NAMESPACE
 
 pytestmark = pytest.mark.slow

@@ -21,8 +21,8 @@ from litestar.testing import TestClient
 
 from reference_app.app import create_app
 from reference_app.emails.feedback import FeedbackWorker
-from reference_app.local_ses import FEEDBACK_TOPIC, LocalSes
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
+from reference_app.local.ses import FEEDBACK_TOPIC, LocalSes
 from reference_app.settings import Settings
 from tests.integration.calls import book
 from tests.integration.conftest import ses_settings
@@ -120,7 +120,7 @@ def test_an_admin_lifts_a_suppression(
 
 
 def seed_other_tenant_suppression(database_url: str, address: str) -> str:
-    from reference_app.seed import seed
+    from reference_app.local.seed import seed
 
     other = seed(database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:

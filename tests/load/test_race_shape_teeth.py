@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from reference_app.faults import fault_env
-from reference_app.postgres_provider import ProvidedPostgres
+from reference_app.local.postgres_provider import ProvidedPostgres
 from tests.load.race_runs import run_race, summary_of
 
 pytestmark = pytest.mark.slow

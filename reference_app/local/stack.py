@@ -21,10 +21,10 @@ from typing import Any
 
 import httpx
 
-from reference_app.local_ses import LocalSes, local_ses, lower_priority
+from reference_app.local.postgres_provider import provide_postgres, scratch_database
+from reference_app.local.seed import SeedResult, seed
+from reference_app.local.ses import LocalSes, local_ses, lower_priority
 from reference_app.migrations import migrate
-from reference_app.postgres_provider import provide_postgres, scratch_database
-from reference_app.seed import SeedResult, seed
 from reference_app.settings import parse_flag
 
 SENDER = "bookings@demo.example.com"
