@@ -148,7 +148,7 @@ def prepare_metrics_folder() -> Path | None:
     Returns the folder when it made one (removed when the server stops)."""
     import tempfile
 
-    from reference_app.metrics import MULTIPROC_ENV
+    from reference_app.operations.metrics import MULTIPROC_ENV
 
     folder = os.environ.get(MULTIPROC_ENV)
     made = None
@@ -165,7 +165,7 @@ def prepare_metrics_folder() -> Path | None:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Count double-booking incidents in the live data; exit 1 when there is any."""
-    from reference_app.audit import audit_database
+    from reference_app.operations.audit import audit_database
 
     incidents = audit_database(_database_url())
     if args.json:
@@ -182,7 +182,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_provision_monitoring(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from reference_app.monitoring import provision_monitoring
+    from reference_app.operations.monitoring import provision_monitoring
 
     try:
         changes = provision_monitoring(Settings.from_env())

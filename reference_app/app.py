@@ -20,12 +20,12 @@ from reference_app.db import pool_lifespan, provide_connection
 from reference_app.emails.controllers import OutboxController
 from reference_app.emails.feedback import feedback_lifespan
 from reference_app.emails.lifespan import outbox_sender_lifespan
-from reference_app.health import health
 from reference_app.http.allowed_methods import AllowHeaderOnOptions
 from reference_app.http.errors import EXCEPTION_HANDLERS, ApiError
 from reference_app.http.openapi_strict import state_server_rules
 from reference_app.http.strict_body import check_strictly
 from reference_app.jobs.controllers import JobController
+from reference_app.operations.health import health
 from reference_app.pages import page_route_handlers, page_template_config
 from reference_app.production import production_route_handlers, wrap_production_edges
 from reference_app.services.controllers import AdminServiceController, PublicServiceController

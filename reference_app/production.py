@@ -10,7 +10,7 @@ from litestar import Litestar
 from reference_app.emails.suppression_controllers import SuppressionController
 from reference_app.http.cors import CorsMiddleware
 from reference_app.http.request_telemetry import RequestTelemetry, configure_request_log
-from reference_app.metrics_route import metrics_endpoint
+from reference_app.operations.metrics_route import metrics_endpoint
 from reference_app.settings import Settings
 
 

@@ -21,10 +21,10 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from reference_app import metrics
 from reference_app.auth.service import IssuedToken, login
 from reference_app.db import Connection
 from reference_app.http.errors import ApiError
+from reference_app.operations import metrics
 from reference_app.settings import Settings
 from reference_app.sql import query
 

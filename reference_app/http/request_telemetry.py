@@ -20,7 +20,7 @@ from typing import Any, cast
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-from reference_app import metrics
+from reference_app.operations import metrics
 
 log = logging.getLogger("reference_app.requests")
 

@@ -22,7 +22,7 @@ import psycopg
 import pytest
 
 from reference_app.local.stack import StackInfo, local_stack
-from reference_app.monitoring import ALARM_TOPIC, ALARMS, DASHBOARD, NAMESPACE
+from reference_app.operations.monitoring import ALARM_TOPIC, ALARMS, DASHBOARD, NAMESPACE
 
 pytestmark = pytest.mark.slow
 BOUNCE = "bounce@simulator.amazonses.com"

@@ -16,12 +16,12 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from psycopg_pool import AsyncConnectionPool
 
-from reference_app.audit import audit_connection
 from reference_app.auth.deps import bearer_token
 from reference_app.db import Connection
 from reference_app.deps import AppSettings
 from reference_app.http.errors import ApiError
-from reference_app.metrics import scrape_registry
+from reference_app.operations.audit import audit_connection
+from reference_app.operations.metrics import scrape_registry
 from reference_app.settings import Settings
 from reference_app.sql import query
 

@@ -15,8 +15,8 @@ from psycopg_pool import AsyncConnectionPool
 from reference_app.db import Connection
 from reference_app.deps import AppSettings
 from reference_app.migrations import available_migrations, schema_state_from
+from reference_app.operations.version import running_version
 from reference_app.sql import query
-from reference_app.version import running_version
 
 
 class SchemaStatus(msgspec.Struct):
