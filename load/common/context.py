@@ -10,7 +10,7 @@ from typing import Any
 import gevent.event
 
 from harness.target import Target
-from load.common.history import HistoryRecorder
+from load.checker.history import HistoryRecorder
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from load.common.audit import Verdict
-from load.common.operations import INTERRUPTED, Operation
+from load.checker.audit import Verdict
+from load.checker.operations import INTERRUPTED, Operation
 
 BOOKING_REQUEST_PREFIX = "POST /services/[id]/book"
 

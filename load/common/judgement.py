@@ -13,9 +13,10 @@ from typing import Any
 from locust.env import Environment
 from locust.stats import StatsEntry
 
-from load.common.audit import Verdict, audit_history
+from load.checker.audit import Verdict, audit_history
+from load.checker.final_state import read_final_state
+from load.checker.history import write_history
 from load.common.context import RunContext
-from load.common.final_state import read_final_state
 from load.common.gates import (
     Gate,
     GateLimits,
@@ -24,7 +25,6 @@ from load.common.gates import (
     latency_gates,
     parse_endpoint_limits,
 )
-from load.common.history import write_history
 from load.common.report import RunSummary, console_lines, write_summary
 
 log = logging.getLogger("load")

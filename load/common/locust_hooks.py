@@ -23,10 +23,10 @@ from locust.event import Events
 from locust.runners import LocalRunner, MasterRunner, Runner, WorkerRunner
 
 from harness.target import Target, TargetError, resolve_target
+from load.checker.history import HistoryRecorder
+from load.checker.operations import new_id
 from load.common.context import HarnessOptions, RunContext, set_context
-from load.common.history import HistoryRecorder
 from load.common.judgement import EXIT_BREACH, judge_run
-from load.common.operations import new_id
 from load.shapes import SHAPES
 
 log = logging.getLogger("load")

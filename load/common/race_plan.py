@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from harness.api_client import BookingApi
 from harness.target import Target
-from load.common.final_state import parse_instant
+from load.checker.final_state import parse_instant
 
 RACING_ROLES = ("standard", "consultation", "callout", "workshop")
 SAME_SLOT, SAME_INSTANT, OFFSET = "same-slot", "same-instant", "offset"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from load.common.audit import Verdict
+from load.checker.audit import Verdict
 from load.common.gates import Gate, StatsRow
 
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from load.common.audit import audit_history
+from load.checker.audit import audit_history
 from load.common.gates import (
     BOOKING_REQUEST_PREFIX,
     GateLimits,

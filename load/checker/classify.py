@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.contract import BOOKING_RULE_CODES
-from load.common.operations import Outcome
+from load.checker.operations import Outcome
 
 EXPECTED_BOOKING_REFUSALS = {409: frozenset({"slot_unavailable"}), 422: frozenset(BOOKING_RULE_CODES)}
 EXPECTED_ADMIN_REFUSALS = {409: frozenset({"invalid_transition", "job_conflict"})}

@@ -12,7 +12,7 @@ from typing import Literal
 
 from harness.api_client import BookingApi
 from harness.target import Target
-from load.common.operations import Operation
+from load.checker.operations import Operation
 
 ACTIVE_STATUSES = frozenset({"scheduled", "in-progress", "pending-confirmation"})
 # Every slot a run books lies in the coming weeks; a day of margin on each side is plenty.

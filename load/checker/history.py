@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from load.common.operations import Operation
+from load.checker.operations import Operation
 
 REPORT_KEY = "booking_history"
 
