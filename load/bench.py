@@ -29,8 +29,8 @@ from load.bench_report import bench_markdown
 from load.capacity import measure_step
 from load.common.capacity_report import write_capacity
 from load.common.capacity_search import CapacitySearch, Slo
-from load.common.gates import BOOKING_REQUEST_PREFIX
 from load.pgbench_baseline import PgbenchResult, measure_pgbench
+from load.reports.gates import BOOKING_REQUEST_PREFIX
 from load.run import LOAD_STACK_ENV, add_run_arguments, run_locust
 from load.sql_baseline import SqlBaseline, measure_sql_baseline
 

@@ -17,7 +17,7 @@ from load.checker.audit import Verdict, audit_history
 from load.checker.final_state import read_final_state
 from load.checker.history import write_history
 from load.common.context import RunContext
-from load.common.gates import (
+from load.reports.gates import (
     Gate,
     GateLimits,
     StatsRow,
@@ -25,7 +25,7 @@ from load.common.gates import (
     latency_gates,
     parse_endpoint_limits,
 )
-from load.common.report import RunSummary, console_lines, write_summary
+from load.reports.report import RunSummary, console_lines, write_summary
 
 log = logging.getLogger("load")
 EXIT_BREACH = 1

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from load.checker.audit import audit_history
-from load.common.gates import (
+from load.reports.gates import (
     BOOKING_REQUEST_PREFIX,
     GateLimits,
     StatsRow,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from load.checker.audit import Verdict
-from load.common.gates import Gate, StatsRow
+from load.reports.gates import Gate, StatsRow
 
 
 @dataclass(frozen=True)
