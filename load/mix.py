@@ -17,9 +17,9 @@ from locust import events, task
 
 from load.checker.operations import Kind, request_of_email
 from load.common.booking_client import book_maybe_keyed, move_job
-from load.common.harness_user import HarnessUser
-from load.common.locust_hooks import install_harness
-from load.common.table_shape import TableShape
+from load.wiring.harness_user import HarnessUser
+from load.wiring.locust_hooks import install_harness
+from load.wiring.table_shape import TableShape
 
 __all__ = ["Staff", "TableShape", "Visitor"]
 

@@ -23,11 +23,11 @@ from locust import events, task
 from harness.api_client import BookingApi
 from harness.target import Target
 from load.common.booking_client import book_maybe_keyed, create_job, move_job, reschedule_job
-from load.common.context import RunContext
-from load.common.harness_user import HarnessUser
-from load.common.locust_hooks import install_harness
 from load.common.race_plan import OFFSET, SAME_SLOT, RacePlan, RaceSlot, plan_race, span
-from load.common.table_shape import TableShape
+from load.wiring.context import RunContext
+from load.wiring.harness_user import HarnessUser
+from load.wiring.locust_hooks import install_harness
+from load.wiring.table_shape import TableShape
 
 __all__ = ["RaceAdmin", "RaceUser", "TableShape"]
 

@@ -13,7 +13,7 @@ from locust.contrib.fasthttp import FastHttpUser
 
 from load.checker.classify import Judgement, judge_admin_create, judge_admin_move, judge_booking
 from load.checker.operations import INTERRUPTED, Kind, Operation, contact_email, new_id
-from load.common.context import RunContext
+from load.wiring.context import RunContext
 
 BOOK_NAME = "POST /services/[id]/book"
 RETRY_NAME = "POST /services/[id]/book (retry)"

@@ -10,8 +10,8 @@ import time
 from locust import LoadTestShape
 from locust.runners import STATE_MISSING, MasterRunner
 
-from load.common.context import current_context
-from load.shapes import stage_at
+from load.wiring.context import current_context
+from load.wiring.shapes import stage_at
 
 DRAIN_TIMEOUT_S = 30.0
 

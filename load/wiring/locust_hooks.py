@@ -25,9 +25,9 @@ from locust.runners import LocalRunner, MasterRunner, Runner, WorkerRunner
 from harness.target import Target, TargetError, resolve_target
 from load.checker.history import HistoryRecorder
 from load.checker.operations import new_id
-from load.common.context import HarnessOptions, RunContext, set_context
-from load.common.judgement import EXIT_BREACH, judge_run
-from load.shapes import SHAPES
+from load.wiring.context import HarnessOptions, RunContext, set_context
+from load.wiring.judgement import EXIT_BREACH, judge_run
+from load.wiring.shapes import SHAPES
 
 log = logging.getLogger("load")
 SETUP_MESSAGE = "harness_setup"
@@ -159,7 +159,7 @@ def install_harness(
         runner = environment.runner
         if not isinstance(runner, MasterRunner | LocalRunner):
             return
-        from load.common.context import current_context
+        from load.wiring.context import current_context
 
         ctx = current_context()
         if not ctx.ready.is_set():
@@ -172,7 +172,7 @@ def install_harness(
     def on_quitting(environment: Environment, **_: Any) -> None:
         if isinstance(environment.runner, WorkerRunner) or environment.runner is None:
             return
-        from load.common.context import current_context
+        from load.wiring.context import current_context
 
         ctx = current_context()
         nemesis_log = getattr(environment.parsed_options, "nemesis_log", "")

@@ -9,7 +9,7 @@ import random
 from locust.contrib.fasthttp import FastHttpUser
 from locust.env import Environment
 
-from load.common.context import RunContext, current_context
+from load.wiring.context import RunContext, current_context
 
 _next_user = itertools.count()
 

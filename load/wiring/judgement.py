@@ -16,7 +16,6 @@ from locust.stats import StatsEntry
 from load.checker.audit import Verdict, audit_history
 from load.checker.final_state import read_final_state
 from load.checker.history import write_history
-from load.common.context import RunContext
 from load.reports.gates import (
     Gate,
     GateLimits,
@@ -26,6 +25,7 @@ from load.reports.gates import (
     parse_endpoint_limits,
 )
 from load.reports.report import RunSummary, console_lines, write_summary
+from load.wiring.context import RunContext
 
 log = logging.getLogger("load")
 EXIT_BREACH = 1
