@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from load.common.race_plan import (
+from load.scenarios.race_plan import (
     OFFSET,
     SAME_INSTANT,
     RacePlan,

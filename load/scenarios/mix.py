@@ -16,7 +16,7 @@ import msgspec
 from locust import events, task
 
 from load.checker.operations import Kind, request_of_email
-from load.common.booking_client import book_maybe_keyed, move_job
+from load.scenarios.booking_client import book_maybe_keyed, move_job
 from load.wiring.harness_user import HarnessUser
 from load.wiring.locust_hooks import install_harness
 from load.wiring.table_shape import TableShape

@@ -22,8 +22,8 @@ from locust import events, task
 
 from harness.api_client import BookingApi
 from harness.target import Target
-from load.common.booking_client import book_maybe_keyed, create_job, move_job, reschedule_job
-from load.common.race_plan import OFFSET, SAME_SLOT, RacePlan, RaceSlot, plan_race, span
+from load.scenarios.booking_client import book_maybe_keyed, create_job, move_job, reschedule_job
+from load.scenarios.race_plan import OFFSET, SAME_SLOT, RacePlan, RaceSlot, plan_race, span
 from load.wiring.context import RunContext
 from load.wiring.harness_user import HarnessUser
 from load.wiring.locust_hooks import install_harness
