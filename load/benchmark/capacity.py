@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.target import Target, harness_target, resolve_target
-from load.common.capacity_report import headline, write_capacity
-from load.common.capacity_search import CapacitySearch, Measurement, Slo, SloError
+from load.benchmark.capacity_report import headline, write_capacity
+from load.benchmark.capacity_search import CapacitySearch, Measurement, Slo, SloError
 from load.run import LOAD_STACK_ENV, add_run_arguments, run_locust
 
 LOCAL_MAX_USERS = 400

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from load.common.capacity_search import CapacitySearch, Measurement
+from load.benchmark.capacity_search import CapacitySearch, Measurement
 
 
 def step_row(search: CapacitySearch, m: Measurement) -> dict[str, Any]:

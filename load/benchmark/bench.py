@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from harness.target import local_reference_target
-from load.bench_report import bench_markdown
-from load.capacity import measure_step
-from load.common.capacity_report import write_capacity
-from load.common.capacity_search import CapacitySearch, Slo
-from load.pgbench_baseline import PgbenchResult, measure_pgbench
+from load.benchmark.bench_report import bench_markdown
+from load.benchmark.capacity import measure_step
+from load.benchmark.capacity_report import write_capacity
+from load.benchmark.capacity_search import CapacitySearch, Slo
+from load.benchmark.pgbench_baseline import PgbenchResult, measure_pgbench
+from load.benchmark.sql_baseline import SqlBaseline, measure_sql_baseline
 from load.reports.gates import BOOKING_REQUEST_PREFIX
 from load.run import LOAD_STACK_ENV, add_run_arguments, run_locust
-from load.sql_baseline import SqlBaseline, measure_sql_baseline
 
 MONTH_LOOKUP = "GET /services/[id]/availability (31 days)"
 DEFAULT_POOL_MAX_SIZE = 10  # the service's DB_POOL_MAX_SIZE default
