@@ -31,8 +31,9 @@ from load.benchmark.capacity_report import write_capacity
 from load.benchmark.capacity_search import CapacitySearch, Slo
 from load.benchmark.pgbench_baseline import PgbenchResult, measure_pgbench
 from load.benchmark.sql_baseline import SqlBaseline, measure_sql_baseline
+from load.launch import LOAD_STACK_ENV, run_locust
 from load.reports.gates import BOOKING_REQUEST_PREFIX
-from load.run import LOAD_STACK_ENV, add_run_arguments, run_locust
+from load.run import add_run_arguments
 
 MONTH_LOOKUP = "GET /services/[id]/availability (31 days)"
 DEFAULT_POOL_MAX_SIZE = 10  # the service's DB_POOL_MAX_SIZE default

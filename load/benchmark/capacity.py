@@ -2,7 +2,7 @@
 
 On one stack (the target, or a local reference stack started for the search), each step runs
 the scenario at a number of users for `--step-seconds`, audited and gated as every run; the
-search (`load/common/capacity_search.py`) raises the users by a factor until a step breaks
+search (`load/benchmark/capacity_search.py`) raises the users by a factor until a step breaks
 the SLO or reaches `--max-users`, then narrows between the last passing and the first
 failing step. A step that fails its audit never counts as capacity. Against a target someone
 else runs (staging), `--max-users` is required and no step ever exceeds it.
@@ -22,7 +22,8 @@ from typing import Any
 from harness.target import Target, harness_target, resolve_target
 from load.benchmark.capacity_report import headline, write_capacity
 from load.benchmark.capacity_search import CapacitySearch, Measurement, Slo, SloError
-from load.run import LOAD_STACK_ENV, add_run_arguments, run_locust
+from load.launch import LOAD_STACK_ENV, run_locust
+from load.run import add_run_arguments
 
 LOCAL_MAX_USERS = 400
 # Users arrive within this share of a step, so most of the step runs at its full load.

@@ -4,7 +4,7 @@ The load (users) grows step by step, by a factor, from a start until a step brea
 the hard ceiling is reached; then the search narrows between the last passing and the first
 failing step by halving the gap until it is within the resolution. The capacity is the
 highest load measured that met the SLO. Nothing here runs a load: the driver
-(`load/capacity.py`) measures each step and hands the measurement back, so the search can be
+(`load/benchmark/capacity.py`) measures each step and hands the measurement back, so the search can be
 tested on a synthetic latency curve.
 """
 

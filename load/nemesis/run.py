@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.target import Target
+from load.launch import report_exit, results_dir_for, run_locust
 from load.nemesis.faults import FAULTS, NemesisRefused, NemesisStack, check_allowed
 from load.nemesis.owned_postgres import OwnedPostgresUnavailable, owned_postgres
 from load.nemesis.schedule import NemesisSchedule
@@ -58,7 +59,6 @@ def parse_faults(text: str) -> list[str]:
 def cmd_run_with_nemesis(
     args: argparse.Namespace, explicit: Target | None, stack_env: dict[str, str], passthrough: Sequence[str]
 ) -> int:
-    from load.run import report_exit, results_dir_for, run_locust
     from reference_app.local.stack import local_stack
 
     try:

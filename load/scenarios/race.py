@@ -1,6 +1,6 @@
 """Race: many users book the same few free slots at once, some with an Idempotency-Key and a
 retry with the same key, while a few admin writers race them on the same stretch of calendar.
-Rounds take turns between shapes of overlap (load/common/race_plan.py): one slot per service,
+Rounds take turns between shapes of overlap (load/scenarios/race_plan.py): one slot per service,
 different services on one instant, intervals overlapping in part. Admin writers create jobs on
 the round's slots or across its whole span, reschedule this run's jobs from earlier rounds onto
 it, confirm pending jobs and cancel or decline jobs of the round while others book. Every
@@ -8,7 +8,7 @@ attempt is recorded; at the end the audit proves no time of the calendar holds m
 its capacities allow, and every acknowledged booking exists.
 
     python -m load run --scenario race --users 100 --duration 30s
-    locust -f load/race.py --headless -u 100 -t 30s --target-file target.json
+    locust -f load/scenarios/race.py --headless -u 100 -t 30s --target-file target.json
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ Rounds take turns between three shapes of overlap on one business's calendar:
 - offset: a long slot and slots of other services that overlap it only in part (a 90-minute
   workshop from 10:00 against a call-out from 11:00, an hour against a half hour from :30).
 No two groups overlap, so every race is its own. Admin writers race inside the current group's
-span as well (see load/race.py). The master builds the plan from the public availability
+span as well (see load/scenarios/race.py). The master builds the plan from the public availability
 before the users start and sends it to every worker, so all processes race for the same slots.
 """
 

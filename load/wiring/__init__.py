@@ -1,3 +1,2 @@
-"""Locust wiring: options, the run context sent to workers, the base user, the load shapes and
-the table-driven LoadTestShape, the one verdict given when Locust quits, and the Locust process
-that `python -m load run` starts."""
+"""Locust wiring: options, the run context sent to workers, the base user, the load shapes,
+the table-driven LoadTestShape, and the one verdict given when Locust quits."""

@@ -1,7 +1,7 @@
 """Load shapes as tables, chosen by name with --shape (steady, ramp, spike, soak).
 
 A stage lasts until a fraction of the run's duration (-t/--run-time) and holds a fraction of
-the users (-u) started at a multiple of the spawn rate (-r). `load/common/table_shape.py` is
+the users (-u) started at a multiple of the spawn rate (-r). `load/wiring/table_shape.py` is
 the LoadTestShape that plays the table named by --shape. Plain data, no Locust import, so the
 tables can be tested without Locust's monkey-patching.
 """

@@ -1,5 +1,5 @@
 """The one LoadTestShape of every locustfile: it plays the table chosen with --shape (see
-load/shapes.py) over the run's duration (-t), then stops every user and waits until every
+load/wiring/shapes.py) over the run's duration (-t), then stops every user and waits until every
 process has shipped its history ("drain") before it ends the run, so the audit sees it all.
 """
 

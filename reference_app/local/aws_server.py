@@ -9,7 +9,7 @@ on exactly that. So this process replaces moto's template with a notification bu
 message itself (notification contents as documented by SES), for the simulator addresses
 `bounce@simulator.amazonses.com` and `complaint@simulator.amazonses.com` (with +labels).
 
-Run as `python -m reference_app.local_aws_server -H HOST -p PORT` (moto.server's options).
+Run as `python -m reference_app.local.aws_server -H HOST -p PORT` (moto.server's options).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A moto server in its own process on loopback: the local stand-in for AWS (SES, SNS, SQS and
-CloudWatch, all on one port; see local_aws_server for its SES mailbox simulator).
+CloudWatch, all on one port; see aws_server.py for its SES mailbox simulator).
 
 The service talks to it over HTTP exactly as it would to AWS; anyone can read what was sent
 from its /moto-api/data.json (see harness/mailbox.py).
@@ -107,7 +107,7 @@ def start_local_ses(
     log = log_path.open("ab") if log_path else None
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "reference_app.local_aws_server", "-H", host, "-p", str(port)],
+            [sys.executable, "-m", "reference_app.local.aws_server", "-H", host, "-p", str(port)],
             stdout=log or subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
             env={**os.environ, **FAKE_CREDENTIALS},

@@ -5,7 +5,7 @@ requests that all land at once (last-byte synchronised, alternating between two 
 processes): public bookings of different services on one instant, bookings of intervals that
 overlap only in part, and admin writers (create, reschedule, cancel) against public bookings.
 The checker reads the calendar's final state from the database and finds every time that holds
-more active jobs than its capacities allow (load.common.overbooking, the Locust audit's own
+more active jobs than its capacities allow (load.checker.overbooking, the Locust audit's own
 finder), naming the jobs and the requests that made them.
 """
 
