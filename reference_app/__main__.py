@@ -90,6 +90,7 @@ def cmd_send_emails(args: argparse.Namespace) -> int:
     from reference_app.db import make_pool
     from reference_app.emails.sender import OutboxSender
     from reference_app.emails.transport import transport_for
+    from reference_app.failpoints import failpoints
 
     settings = Settings.from_env()
 
@@ -112,7 +113,8 @@ def cmd_send_emails(args: argparse.Namespace) -> int:
             await asyncio.gather(*workers)
             return 0
 
-    return asyncio.run(run())
+    with failpoints(settings.failpoints):  # the run's task copies this context
+        return asyncio.run(run())
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from reference_app.db import pool_lifespan, provide_connection
 from reference_app.emails.controllers import OutboxController
 from reference_app.emails.feedback import feedback_lifespan
 from reference_app.emails.lifespan import outbox_sender_lifespan
+from reference_app.failpoints import FailpointScope, failpoints_lifespan
 from reference_app.http.allowed_methods import AllowHeaderOnOptions
 from reference_app.http.errors import EXCEPTION_HANDLERS, ApiError
 from reference_app.http.openapi_strict import state_server_rules
@@ -91,7 +92,13 @@ def create_app(settings: Settings) -> Litestar:
             "conn": Provide(provide_connection),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
-        lifespan=[pool_lifespan(settings), outbox_sender_lifespan(settings), feedback_lifespan(settings)],
+        # The failpoints' lifespan comes first: the sender and feedback tasks inherit its set.
+        lifespan=[
+            failpoints_lifespan(settings.failpoints),
+            pool_lifespan(settings),
+            outbox_sender_lifespan(settings),
+            feedback_lifespan(settings),
+        ],
         on_startup=[freeze_startup_heap],
         before_send=[AllowHeaderOnOptions()],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -112,6 +119,7 @@ def create_app(settings: Settings) -> Litestar:
     )
     state_server_rules(app.openapi_schema)
     wrap_production_edges(app, settings)
+    app.asgi_handler = FailpointScope(app.asgi_handler, settings.failpoints)
     return app
 
 

@@ -23,7 +23,5 @@ def wrap_production_edges(app: Litestar, settings: Settings) -> None:
     a handler runs, and refused preflights get the same CORS rules, request id and log line."""
     app.state.settings = settings  # for route guards, which get no dependency injection
     configure_request_log()
-    cors = CorsMiddleware(
-        app.asgi_handler, settings.allowed_origins, echo_any=settings.has_fault("prod_cors_any_origin")
-    )
+    cors = CorsMiddleware(app.asgi_handler, settings.allowed_origins)
     app.asgi_handler = RequestTelemetry(cors)

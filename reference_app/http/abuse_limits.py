@@ -23,6 +23,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from reference_app.auth.service import IssuedToken, login
 from reference_app.db import Connection
+from reference_app.failpoints import failpoint_active
 from reference_app.http.errors import ApiError
 from reference_app.operations import metrics
 from reference_app.settings import Settings
@@ -73,7 +74,7 @@ def _signin_keys(email: str, address: str) -> tuple[str, str]:
 
 async def refuse_throttled_signin(conn: Connection, settings: Settings, email: str, address: str) -> None:
     """429 when this email or this address failed too often in the current window."""
-    if not settings.abuse_limits or settings.has_fault("prod_signin_unthrottled"):
+    if not settings.abuse_limits or failpoint_active("prod_signin_unthrottled"):
         return
     now = settings.clock.now()
     window = Window.at(now, settings.signin_window_seconds)

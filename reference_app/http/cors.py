@@ -14,6 +14,8 @@ from typing import cast
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
+from reference_app.failpoints import failpoint_active
+
 ALLOWED_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 ALLOWED_HEADERS = ("authorization", "content-type", "idempotency-key", "x-request-id")
 EXPOSED_HEADERS = "Idempotent-Replayed, Retry-After, X-Request-ID"
@@ -41,14 +43,13 @@ class CorsMiddleware:
     """Allowed origins get themselves back (with `Vary: Origin`); any other origin gets no
     Access-Control-Allow-Origin, and its preflight a 403. `*` only when configured so."""
 
-    def __init__(self, app: ASGIApp, allowed_origins: Iterable[str], *, echo_any: bool = False) -> None:
+    def __init__(self, app: ASGIApp, allowed_origins: Iterable[str]) -> None:
         self.app = app
         self.origins = frozenset(origin.lower() for origin in allowed_origins)
         self.allow_all = "*" in self.origins
-        self.echo_any = echo_any  # the broken variant prod_cors_any_origin (faults.py)
 
     def allowed(self, origin: str) -> bool:
-        if self.echo_any:
+        if failpoint_active("prod_cors_any_origin"):  # the broken variant (faults.py)
             return True
         if len(origin) > MAX_ORIGIN_LENGTH:
             return False

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from reference_app.deps import AppSettings, Conn
+from reference_app.failpoints import failpoint_active
 from reference_app.http.errors import ApiError
 from reference_app.pages.page_errors import not_found_page
 from reference_app.services import service as services
@@ -61,7 +62,7 @@ class BookingPageController(Controller):
                 "last_label": f"{last:%a %-d %b %Y}",
                 "initial_day": initial.isoformat(),
                 "requires_confirmation": svc.settings.require_confirmation,
-                "overflow_fault": settings.has_fault("e2e_page_overflows_phone"),
-                "chromium_only_fault": settings.has_fault("e2e_booking_needs_chromium"),
+                "overflow_fault": failpoint_active("e2e_page_overflows_phone"),
+                "chromium_only_fault": failpoint_active("e2e_booking_needs_chromium"),
             },
         )

@@ -44,12 +44,10 @@ class BookableService:
     tenant_name: str
     tz: ZoneInfo
     notification_email: str
-    # The rules_day_starts_ignore_dst fault (reference_app/faults.py); never set otherwise.
-    day_starts_ignore_dst: bool = False
 
     @property
     def policy(self) -> SlotPolicy:
-        return SlotPolicy(self.settings, self.duration_minutes, self.tz, self.day_starts_ignore_dst)
+        return SlotPolicy(self.settings, self.duration_minutes, self.tz)
 
 
 def _bookable(row: dict[str, Any] | None) -> BookableService:
