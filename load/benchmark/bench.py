@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from harness.target import local_reference_target
 from load.benchmark.bench_report import bench_markdown
@@ -46,6 +46,11 @@ class Profile:
     description: str
     servers: int
     env: dict[str, str]
+
+    @property
+    def stack_env(self) -> dict[str, str]:
+        """The environment of a local stack served this way, for load (no abuse limits)."""
+        return {**LOAD_STACK_ENV, **self.env}
 
 
 # "before" pins what the service ran with before tuning; "tuned" is today's defaults.
@@ -150,7 +155,7 @@ def pool_connections(profile: Profile) -> int:
 
 def _measure_sql(profile: Profile, args: argparse.Namespace) -> tuple[SqlBaseline, PgbenchResult]:
     """The database's limit, on one fresh stack: the psycopg loop, then pgbench."""
-    with local_reference_target(servers=profile.servers, env={**LOAD_STACK_ENV, **profile.env}) as target:
+    with local_reference_target(servers=profile.servers, env=profile.stack_env) as target:
         assert target.database_url is not None
         sql = measure_sql_baseline(
             target.database_url, connections=args.sql_connections, seconds=args.sql_seconds
@@ -163,18 +168,6 @@ def _measure_sql(profile: Profile, args: argparse.Namespace) -> tuple[SqlBaselin
         return sql, pgbench
 
 
-def _pgbench_row(profile: Profile, result: PgbenchResult) -> dict[str, Any]:
-    return {
-        "profile": profile.name,
-        "connections": result.connections,
-        "threads": result.threads,
-        "rate": round(result.rate),
-        "p50Ms": round(result.percentile(0.50), 1),
-        "p95Ms": round(result.percentile(0.95), 1),
-        "p99Ms": round(result.percentile(0.99), 1),
-    }
-
-
 def _mix_capacity(
     profile: Profile, args: argparse.Namespace, out: Path, passthrough: Sequence[str]
 ) -> dict[str, Any]:
@@ -184,7 +177,7 @@ def _mix_capacity(
     )
     step = argparse.Namespace(scenario="mix", step_seconds=args.capacity_step_seconds)
     extra = ["--think-time-ms", str(args.think_time_ms), *passthrough]
-    with local_reference_target(servers=profile.servers, env={**LOAD_STACK_ENV, **profile.env}) as target:
+    with local_reference_target(servers=profile.servers, env=profile.stack_env) as target:
         while (users := search.next_users()) is not None:
             search.record(measure_step(step, target, users, out, extra))
     meta = {"scenario": "mix", "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "target": "local stack"}
@@ -203,15 +196,27 @@ def _mix_capacity(
     }
 
 
-def _sql_row(profile: Profile, sql: SqlBaseline) -> dict[str, Any]:
+class Baseline(Protocol):
+    """What both database baselines measure (the psycopg loop and pgbench)."""
+
+    @property
+    def connections(self) -> int: ...
+
+    @property
+    def rate(self) -> float: ...
+
+    def percentile(self, q: float) -> float: ...
+
+
+def _baseline_row(profile: Profile, result: Baseline, **shape: int) -> dict[str, Any]:
     return {
         "profile": profile.name,
-        "connections": sql.connections,
-        "processes": sql.processes,
-        "rate": round(sql.rate),
-        "p50Ms": round(sql.percentile(0.50), 1),
-        "p95Ms": round(sql.percentile(0.95), 1),
-        "p99Ms": round(sql.percentile(0.99), 1),
+        "connections": result.connections,
+        **shape,
+        "rate": round(result.rate),
+        "p50Ms": round(result.percentile(0.50), 1),
+        "p95Ms": round(result.percentile(0.95), 1),
+        "p99Ms": round(result.percentile(0.99), 1),
     }
 
 
@@ -247,8 +252,10 @@ def cmd_bench(args: argparse.Namespace, passthrough: Sequence[str]) -> int:
     for round_no in range(1, args.repeat + 1):
         for profile in profiles:
             sql, pgbench = _measure_sql(profile, args)
-            sql_rows.append({"round": round_no, **_sql_row(profile, sql)})
-            pgbench_rows.append({"round": round_no, **_pgbench_row(profile, pgbench)})
+            sql_rows.append({"round": round_no, **_baseline_row(profile, sql, processes=sql.processes)})
+            pgbench_rows.append(
+                {"round": round_no, **_baseline_row(profile, pgbench, threads=pgbench.threads)}
+            )
             paces = {"paced": args.think_time_ms, **({"saturated": 0.0} if args.saturated else {})}
             for scenario in ("race", "mix"):
                 for pace, think_time_ms in paces.items():
@@ -256,9 +263,7 @@ def cmd_bench(args: argparse.Namespace, passthrough: Sequence[str]) -> int:
                     extra = ["--think-time-ms", str(think_time_ms), *passthrough]
                     load_before = os.getloadavg()[0]
                     # A fresh stack per run: the mix must not inherit the race's calendar.
-                    with local_reference_target(
-                        servers=profile.servers, env={**LOAD_STACK_ENV, **profile.env}
-                    ) as target:
+                    with local_reference_target(servers=profile.servers, env=profile.stack_env) as target:
                         run_locust(_run_args(scenario, args, results), target, extra)
                     summary = json.loads((results / "summary.json").read_text())
                     row = _scenario_row(profile, scenario, pace, summary, sql, pgbench)
