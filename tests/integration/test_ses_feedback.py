@@ -12,7 +12,7 @@ import dataclasses
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -24,22 +24,12 @@ from reference_app.emails.feedback import FeedbackWorker
 from reference_app.local.seed import SeedResult
 from reference_app.local.ses import FEEDBACK_TOPIC, LocalSes
 from reference_app.settings import Settings
-from tests.integration.calls import book
+from tests.integration.calls import book, wait_until
 from tests.integration.conftest import ses_settings
 
 BOUNCE = "bounce@simulator.amazonses.com"
 COMPLAINT = "complaint@simulator.amazonses.com"
 SLOT = "2030-01-10T10:00:00-05:00"
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 30, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
