@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.overbooking import Occupancy, Overbooking, find_overbookings
 from load.checker.final_state import FinalState, JobRecord, parse_instant
 from load.checker.operations import Operation, booking_ops, request_of_email
-from load.checker.overbooking import Occupancy, Overbooking, find_overbookings
 
 MAX_EVIDENCE = 5
 

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from harness.overbooking import Overbooking
 from load.checker.audit import double_bookings
 from load.checker.final_state import read_from_database
-from load.checker.overbooking import Overbooking
 from reference_app.local.seed import SeedResult
 from reference_app.local.stack import ServerProcess
 from tests.integration.last_byte_sync import RawRequest, RawResponse, fire_synchronised
