@@ -6,6 +6,7 @@ so any set of jobs active together at one instant must hold no more jobs than th
 capacity among them; more precisely, for every capacity c among them, at most c of them may
 have a capacity <= c (the last of those admitted saw the others). A job's capacity is its
 service's maxBookingsPerSlot, or 1 without a service (admin jobs refuse any overlap).
+The sweep itself is the harness's (harness/overbooking.py), the one the load checker runs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from uuid import UUID
 import psycopg
 from psycopg.rows import dict_row
 
+from harness.overbooking import Occupancy, find_overbookings
 from reference_app.db import Connection
 from reference_app.sql import query
 
@@ -47,38 +49,25 @@ class Incident:
         }
 
 
-def _breach(together: list[ActiveJob]) -> tuple[int, list[ActiveJob]] | None:
-    for cap in sorted({job.capacity for job in together}):
-        within = [job for job in together if job.capacity <= cap]
-        if len(within) > cap:
-            return cap, within
-    return None
-
-
 def _incidents_of_tenant(jobs: list[ActiveJob]) -> Iterator[Incident]:
-    """Sweep the tenant's calendar: the set of active jobs changes only where one starts, so
-    each start (after the ends at the same instant: intervals are half-open) is checked once.
-    Consecutive starts that only extend one breach report it once, with every job involved."""
-    active: list[ActiveJob] = []
+    """The tenant's breaches (the harness's own finder: the same rule as the load checker's),
+    in calendar order. Breaches that share a job, one after another, are one incident with
+    every job involved, dated from the first."""
+    by_id = {str(job.id): job for job in jobs}
+    occupancies = (Occupancy(str(job.id), job.start, job.end, job.capacity) for job in jobs)
     open_incident: Incident | None = None
-    for job in sorted(jobs, key=lambda j: (j.start, j.end, str(j.id))):
-        active = [other for other in active if other.end > job.start]
-        active.append(job)
-        found = _breach(active)
-        if found is None:
-            if open_incident is not None:
-                yield open_incident
-                open_incident = None
+    for breach in find_overbookings(occupancies):
+        ids = {by_id[job_id].id for job_id in breach.job_ids}
+        if open_incident is not None and set(open_incident.job_ids) & ids:
+            merged = tuple(sorted(set(open_incident.job_ids) | ids, key=str))
+            open_incident = Incident(
+                open_incident.tenant_id, open_incident.at, open_incident.capacity, merged
+            )
             continue
-        cap, within = found
-        ids = tuple(sorted({j.id for j in within}, key=str))
-        if open_incident is not None and set(open_incident.job_ids) & set(ids):
-            merged = tuple(sorted(set(open_incident.job_ids) | set(ids), key=str))
-            open_incident = Incident(job.tenant_id, open_incident.at, open_incident.capacity, merged)
-        else:
-            if open_incident is not None:
-                yield open_incident
-            open_incident = Incident(job.tenant_id, job.start, cap, ids)
+        if open_incident is not None:
+            yield open_incident
+        tenant_id = by_id[breach.job_ids[0]].tenant_id
+        open_incident = Incident(tenant_id, breach.start, breach.capacity, tuple(sorted(ids, key=str)))
     if open_incident is not None:
         yield open_incident
 
