@@ -22,13 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from harness.target import local_reference_target
 from load.benchmark.bench_report import bench_markdown
 from load.benchmark.capacity import measure_step
 from load.benchmark.capacity_report import write_capacity
 from load.benchmark.capacity_search import CapacitySearch, Slo
+from load.benchmark.measured import Measured
 from load.benchmark.pgbench_baseline import PgbenchResult, measure_pgbench
 from load.benchmark.sql_baseline import SqlBaseline, measure_sql_baseline
 from load.launch import LOAD_STACK_ENV, run_locust
@@ -196,19 +197,7 @@ def _mix_capacity(
     }
 
 
-class Baseline(Protocol):
-    """What both database baselines measure (the psycopg loop and pgbench)."""
-
-    @property
-    def connections(self) -> int: ...
-
-    @property
-    def rate(self) -> float: ...
-
-    def percentile(self, q: float) -> float: ...
-
-
-def _baseline_row(profile: Profile, result: Baseline, **shape: int) -> dict[str, Any]:
+def _baseline_row(profile: Profile, result: Measured, **shape: int) -> dict[str, Any]:
     return {
         "profile": profile.name,
         "connections": result.connections,

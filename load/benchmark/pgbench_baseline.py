@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from load.benchmark.measured import Measured
 from reference_app.local.seed import seed
 from reference_app.sql import query
 
@@ -114,20 +115,12 @@ def find_pgbench() -> Path:
 
 
 @dataclass(frozen=True)
-class PgbenchResult:
+class PgbenchResult(Measured):
     connections: int
     threads: int
     seconds: float
     transactions: int
     latencies_ms: list[float]
-
-    @property
-    def rate(self) -> float:
-        return self.transactions / self.seconds if self.seconds else 0.0
-
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
 def _read_latencies(folder: Path) -> tuple[list[float], float]:

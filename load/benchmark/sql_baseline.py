@@ -21,6 +21,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from load.benchmark.measured import Measured
 from reference_app.capacity import lock_buckets
 from reference_app.local.seed import seed
 from reference_app.sql import query
@@ -29,20 +30,12 @@ SLOT = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
-class SqlBaseline:
+class SqlBaseline(Measured):
     connections: int
     seconds: float
     transactions: int
     latencies_ms: list[float]
     processes: int = 1
-
-    @property
-    def rate(self) -> float:
-        return self.transactions / self.seconds if self.seconds else 0.0
-
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
 def _has_query(name: str) -> bool:
