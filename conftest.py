@@ -15,8 +15,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from reference_app.auth import service as auth_service
+from reference_app.local.postgres_provider import ProvidedPostgres, provide_postgres, scratch_database
 from reference_app.migrations import migrate
-from reference_app.postgres_provider import ProvidedPostgres, provide_postgres, scratch_database
 
 # argon2id at its lowest cost: the same algorithm and code path, a thousandth of the work.
 CHEAP_PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)

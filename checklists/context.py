@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,21 +21,6 @@ MOTO_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "te
 
 def is_loopback(url: str) -> bool:
     return (urlsplit(url).hostname or "") in LOOPBACK_HOSTS
-
-
-def checkout_commit(repo_root: Path) -> str | None:
-    """The short commit of the checkout the checklist runs from (None outside a git checkout)."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(repo_root), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
 
 
 @dataclass

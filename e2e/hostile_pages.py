@@ -110,7 +110,7 @@ def hostile_world(target: Target, api: BookingApi) -> Iterator[HostileWorld]:
     tag = f"h{secrets.token_hex(3)}"
     with contextlib.ExitStack() as stack:
         if target.local and target.database_url:
-            from reference_app.seed import seed
+            from reference_app.local.seed import seed
 
             business = FIELD_BY_NAME["tenant.name"].values(tag)[0].text
             admin = FIELD_BY_NAME["admin.name"].values(tag)[0].text

@@ -96,9 +96,7 @@ def test_booking_flow_in_each_engine(engine: Engine, target: Target, unique: str
         return
     page = engine_page(engine.browser, target)
     booking_page = BookingPage(page).open(service_id(target, "standard"))
-    booking_page.choose_slot(0)
-    booking_page.fill_contact(f"Engine {unique}", email)
-    booking_page.book_button.click()
+    booking_page.book_first_free(f"Engine {unique}", email)
     expect(booking_page.confirmation_status).to_have_text("Your booking is confirmed")
     expect(booking_page.reference).not_to_be_empty()
     phone = engine_page(engine.browser, target, viewport=PHONE)

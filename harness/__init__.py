@@ -1,1 +1,2 @@
-"""What the harness suites share: the target they verify and a client for its API."""
+"""What the verifiers share: the target they verify, a client for its API, its mailbox, the
+overbooking sweep and the git commit of a checkout."""

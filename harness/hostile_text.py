@@ -20,7 +20,7 @@ from typing import Any
 
 import msgspec
 
-from reference_app.wire_types import Email, Name, Notes, Phone, Reason, Title
+from reference_app.http.wire_types import Email, Name, Notes, Phone, Reason, Title
 
 MARKER_ATTRIBUTE = "data-hostile"
 WINDOW_FLAG = "__hostile"

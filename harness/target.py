@@ -238,7 +238,7 @@ def local_reference_target(
     *, servers: int = 2, workers: int = 1, env: Mapping[str, str] | None = None
 ) -> Iterator[Target]:
     """Start the local reference stack (several server processes on one database)."""
-    from reference_app.local_stack import local_stack
+    from reference_app.local.stack import local_stack
 
     with local_stack(servers=servers, workers=workers, env=env) as info:
         yield Target.from_json(info.target_json(), local=True)

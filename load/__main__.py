@@ -28,10 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=DefaultsHelpFormatter,
         )
     )
-    from load.bench import add_bench_arguments
+    from load.benchmark.bench import add_bench_arguments
 
     add_bench_arguments(sub.add_parser("bench", help="measure the local stack; write the results table"))
-    from load.capacity import add_capacity_arguments
+    from load.benchmark.capacity import add_capacity_arguments
 
     add_capacity_arguments(sub.add_parser("capacity", help="the most load served within the SLO"))
     return parser
@@ -52,10 +52,10 @@ def dispatch(argv: list[str]) -> int:
     if args.command == "run":
         return cmd_run(args, passthrough)
     if args.command == "capacity":
-        from load.capacity import cmd_capacity
+        from load.benchmark.capacity import cmd_capacity
 
         return cmd_capacity(args, passthrough)
-    from load.bench import cmd_bench
+    from load.benchmark.bench import cmd_bench
 
     return cmd_bench(args, passthrough)
 

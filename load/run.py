@@ -8,33 +8,22 @@ the history, evaluates the gates and prints the verdict; this wrapper passes on 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
-import sys
-import tempfile
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from pathlib import Path
 
 from harness.cli_types import MIN_RACE_USERS, duration_text, positive_float, positive_int
-from harness.exit_codes import NOT_JUDGED, PASSED, TARGET_FAILED, CannotJudge
-from harness.preflight import Needs, preflight
-from harness.target import Target, harness_target, resolve_target
-from load.shapes import SHAPES
-from reference_app.local_stack import free_port
-
-SCENARIOS = {"race": "race.py", "mix": "mix.py"}
-# What each scenario needs of the target, proven by the preflight before Locust starts.
-BOOKABLE_ROLES = ("standard", "consultation", "workshop", "callout")
-SCENARIO_NEEDS = {
-    "race": Needs(any_role_of=BOOKABLE_ROLES, audit=True),
-    "mix": Needs(any_role_of=BOOKABLE_ROLES, audit=True),
-}
-
-# Every Locust user comes from 127.0.0.1: the service's per-address abuse limits would refuse
-# the run itself, so local stacks started for load run without them (--stack-env can turn them on).
-LOAD_STACK_ENV = {"ABUSE_LIMITS": "off"}
+from harness.exit_codes import CannotJudge
+from harness.target import harness_target, resolve_target
+from load.launch import (
+    LOAD_STACK_ENV,
+    SCENARIOS,
+    announce_local_stack,
+    parse_env_pairs,
+    report_exit,
+    run_locust,
+    run_preflight,
+)
+from load.nemesis.run import add_nemesis_arguments, cmd_run_with_nemesis
+from load.wiring.shapes import SHAPES
 
 
 def process_count(text: str) -> int:
@@ -102,8 +91,6 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="local stack: server env, repeatable (default: ABUSE_LIMITS=off)",
     )
-    from load.nemesis.run import add_nemesis_arguments
-
     add_nemesis_arguments(parser)
 
 
@@ -117,105 +104,6 @@ def check_run_arguments(args: argparse.Namespace) -> None:
     parse_env_pairs(args.stack_env)
 
 
-def results_dir_for(scenario: str, given: str | None) -> Path:
-    if given:
-        return Path(given)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return Path("artifacts") / "load" / f"{stamp}-{scenario}"
-
-
-def locust_command(
-    args: argparse.Namespace, target_file: Path, results: Path, local: bool, passthrough: Sequence[str]
-) -> list[str]:
-    locustfile = Path(__file__).with_name(SCENARIOS[args.scenario])
-    spawn_rate = args.spawn_rate if args.spawn_rate is not None else max(1.0, args.users / 2)
-    command = [
-        sys.executable,
-        "-m",
-        "locust",
-        "-f",
-        str(locustfile),
-        "--headless",
-        "--only-summary",
-        "-u",
-        str(args.users),
-        "-r",
-        str(spawn_rate),
-        "-t",
-        args.duration,
-        "--shape",
-        args.shape,
-        "--stop-timeout",
-        "5",
-        "--target-file",
-        str(target_file),
-        "--results-dir",
-        str(results),
-        "--html",
-        str(results / "locust.html"),
-        "--csv",
-        str(results / "locust"),
-    ]
-    if args.processes:
-        # Master and workers talk over a free port of their own: Locust's default (5557) is
-        # shared by every run on the machine, and a second run's master could not bind it.
-        port = str(free_port(""))
-        command += ["--processes", str(args.processes), "--master-bind-port", port, "--master-port", port]
-    if local:
-        command.append("--target-local")
-    return command + list(passthrough)
-
-
-def parse_env_pairs(pairs: Sequence[str]) -> dict[str, str]:
-    env = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise CannotJudge(f"--stack-env expects NAME=VALUE, got {pair!r}")
-        env[name] = value
-    return env
-
-
-def run_locust(args: argparse.Namespace, target: Target, passthrough: Sequence[str]) -> tuple[int, Path]:
-    results = results_dir_for(args.scenario, args.results_dir)
-    results.mkdir(parents=True, exist_ok=True)
-    # A verdict left by an earlier run in the same folder must not stand for this one.
-    (results / "verdict.txt").unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="load-target-") as scratch:
-        target_file = Path(scratch) / "target.json"  # holds credentials: kept out of the results
-        target_file.write_text(json.dumps(target.to_json()))
-        command = locust_command(args, target_file, results, target.local, passthrough)
-        print("running:", " ".join(command), flush=True)
-        code = subprocess.call(command, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    return code, results
-
-
-def report_exit(code: int, results: Path) -> int:
-    """The run's exit code under the contract; the verdict itself was printed once, by Locust's
-    process as it judged the run."""
-    if not (results / "verdict.txt").exists():
-        print(
-            f"load: no verdict: the run ended before it was judged (Locust exit code {code}); "
-            f"see the output above and {results}",
-            file=sys.stderr,
-        )
-        return NOT_JUDGED
-    print(f"reports: {results}/summary.md, summary.json, locust.html, locust_stats.csv, history.jsonl")
-    return code if code in (PASSED, TARGET_FAILED, NOT_JUDGED) else NOT_JUDGED
-
-
-def run_preflight(target: Target, scenario: str) -> None:
-    print(f"preflight: checking {target.base_url} ...", flush=True)
-    print(preflight(target, SCENARIO_NEEDS[scenario]).line(), flush=True)
-
-
-def announce_local_stack(servers: int) -> None:
-    print(
-        f"no target given: starting the local reference stack (PostgreSQL, moto, {servers} server(s))...",
-        flush=True,
-    )
-
-
 def cmd_run(
     args: argparse.Namespace, passthrough: Sequence[str], env: Mapping[str, str] | None = None
 ) -> int:
@@ -223,8 +111,6 @@ def cmd_run(
     explicit = resolve_target(base_url=args.base_url, target_file=args.target_file, env=env)
     stack_env = {**LOAD_STACK_ENV, **parse_env_pairs(args.stack_env)}
     if getattr(args, "nemesis", ""):
-        from load.nemesis.run import cmd_run_with_nemesis
-
         return cmd_run_with_nemesis(args, explicit, stack_env, passthrough)
     if explicit is not None:
         run_preflight(explicit, args.scenario)

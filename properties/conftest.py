@@ -25,7 +25,7 @@ from harness.target import Target, resolve_target
 from properties.system import BookingSystem, TenantSession, live_sessions
 from reference_app.app import create_app
 from reference_app.clock import SettableClock
-from reference_app.seed import seed
+from reference_app.local.seed import seed
 from reference_app.settings import Settings
 
 # A Wednesday in northern winter, far from any DST change in the zones the machines use.

@@ -37,7 +37,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from reference_app.seed import seed
+    from reference_app.local.seed import seed
 
     try:
         ZoneInfo(args.time_zone)
@@ -92,6 +92,7 @@ def cmd_send_emails(args: argparse.Namespace) -> int:
     from reference_app.db import make_pool
     from reference_app.emails.sender import OutboxSender
     from reference_app.emails.transport import transport_for
+    from reference_app.failpoints import failpoints
 
     settings = Settings.from_env()
 
@@ -114,7 +115,8 @@ def cmd_send_emails(args: argparse.Namespace) -> int:
             await asyncio.gather(*workers)
             return 0
 
-    return asyncio.run(run())
+    with failpoints(settings.failpoints):  # the run's task copies this context
+        return asyncio.run(run())
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
@@ -150,7 +152,7 @@ def prepare_metrics_folder() -> Path | None:
     Returns the folder when it made one (removed when the server stops)."""
     import tempfile
 
-    from reference_app.metrics import MULTIPROC_ENV
+    from reference_app.operations.metrics import MULTIPROC_ENV
 
     folder = os.environ.get(MULTIPROC_ENV)
     made = None
@@ -167,7 +169,7 @@ def prepare_metrics_folder() -> Path | None:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Count double-booking incidents in the live data; exit 1 when there is any."""
-    from reference_app.audit import audit_database
+    from reference_app.operations.audit import audit_database
 
     incidents = audit_database(_database_url())
     if args.json:
@@ -184,7 +186,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_provision_monitoring(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from reference_app.monitoring import provision_monitoring
+    from reference_app.operations.monitoring import provision_monitoring
 
     try:
         changes = provision_monitoring(Settings.from_env())
@@ -208,7 +210,7 @@ def _stop_on_signals() -> None:
 
 
 def cmd_stack(args: argparse.Namespace) -> int:
-    from reference_app.local_stack import PortInUse, ensure_port_free, local_stack
+    from reference_app.local.stack import PortInUse, ensure_port_free, local_stack
 
     # Before PostgreSQL, moto or any server starts, and before the info file or a log is
     # written: a busy port is the caller's to resolve, not a failed stack.

@@ -14,22 +14,23 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from reference_app import __version__
-from reference_app.allowed_methods import AllowHeaderOnOptions
 from reference_app.auth.controllers import AuthController
 from reference_app.bookings.controllers import BookingController
 from reference_app.db import pool_lifespan, provide_connection
 from reference_app.emails.controllers import OutboxController
 from reference_app.emails.feedback import feedback_lifespan
 from reference_app.emails.lifespan import outbox_sender_lifespan
-from reference_app.errors import EXCEPTION_HANDLERS, ApiError
-from reference_app.health import health
+from reference_app.failpoints import FailpointScope, failpoints_lifespan
+from reference_app.http.allowed_methods import AllowHeaderOnOptions
+from reference_app.http.errors import EXCEPTION_HANDLERS, ApiError
+from reference_app.http.openapi_strict import state_server_rules
+from reference_app.http.strict_body import check_strictly
 from reference_app.jobs.controllers import JobController
-from reference_app.openapi_strict import state_server_rules
+from reference_app.operations.health import health
 from reference_app.pages import page_route_handlers, page_template_config
 from reference_app.production import production_route_handlers, wrap_production_edges
 from reference_app.services.controllers import AdminServiceController, PublicServiceController
 from reference_app.settings import Settings
-from reference_app.strict_body import check_strictly
 
 log = logging.getLogger("reference_app")
 
@@ -91,7 +92,13 @@ def create_app(settings: Settings) -> Litestar:
             "conn": Provide(provide_connection),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
-        lifespan=[pool_lifespan(settings), outbox_sender_lifespan(settings), feedback_lifespan(settings)],
+        # The failpoints' lifespan comes first: the sender and feedback tasks inherit its set.
+        lifespan=[
+            failpoints_lifespan(settings.failpoints),
+            pool_lifespan(settings),
+            outbox_sender_lifespan(settings),
+            feedback_lifespan(settings),
+        ],
         on_startup=[freeze_startup_heap],
         before_send=[AllowHeaderOnOptions()],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -112,6 +119,7 @@ def create_app(settings: Settings) -> Litestar:
     )
     state_server_rules(app.openapi_schema)
     wrap_production_edges(app, settings)
+    app.asgi_handler = FailpointScope(app.asgi_handler, settings.failpoints)
     return app
 
 

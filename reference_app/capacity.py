@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from reference_app.db import Connection
-from reference_app.settings import Settings
+from reference_app.failpoints import failpoint_active
 from reference_app.sql import query
 
 LOCK_BUCKET_SECONDS = 3600
@@ -42,52 +42,21 @@ class Conflict:
         }
 
 
-@dataclass(frozen=True)
-class GuardMode:
-    """How the guard locks. Anything but the default exists only for the harness's teeth tests
-    (BOOKING_CONCURRENCY_GUARD=off and the race_* variants of reference_app/faults.py)."""
-
-    locked: bool = True
-    per_service: bool = False
-    first_hour_only: bool = False
-    # Seconds to wait between the count and the caller's write: a slow database, so a race
-    # that is not serialised by the locks overbooks every time, not by luck of timing.
-    pause_after_count: float = 0.0
-    # The capacity_ignores_started_jobs variant: in-progress jobs drop out of the count.
-    ignores_started: bool = False
-
-
 # The statuses that occupy a slot, as the capacity statements spell them (queries.sql).
 OCCUPYING_SQL = "'scheduled', 'in-progress', 'pending-confirmation'"
 _WITHOUT_STARTED_SQL = "'scheduled', 'pending-confirmation'"
 
 
-def counting_query(name: str, *, ignores_started: bool = False) -> str:
-    """A statement that counts the occupying statuses; for the capacity_ignores_started_jobs
+def counting_query(name: str) -> str:
+    """A statement that counts the occupying statuses; under the capacity_ignores_started_jobs
     variant, the same statement with `in-progress` left out of its list: the real bug."""
     sql = query(name)
-    if not ignores_started:
+    if not failpoint_active("capacity_ignores_started_jobs"):
         return sql
     broken = sql.replace(OCCUPYING_SQL, _WITHOUT_STARTED_SQL)
     if broken == sql:
         raise RuntimeError(f"query {name!r} does not list the occupying statuses as {OCCUPYING_SQL}")
     return broken
-
-
-def ignores_started_jobs(settings: Settings) -> bool:
-    return settings.has_fault("capacity_ignores_started_jobs")
-
-
-def guard_mode(settings: Settings, *, admin: bool = False) -> GuardMode:
-    """The guard a writer runs under; `admin` for the staff paths (create, reschedule, confirm)."""
-    unlocked_here = admin and settings.has_fault("race_admin_writes_unlocked")
-    return GuardMode(
-        locked=settings.concurrency_guard and not unlocked_here,
-        per_service=settings.has_fault("race_lock_per_service"),
-        first_hour_only=settings.has_fault("race_lock_first_hour_only"),
-        pause_after_count=SLOW_COUNT_SECONDS if settings.has_fault("race_slow_capacity_count") else 0.0,
-        ignores_started=ignores_started_jobs(settings),
-    )
 
 
 def lock_buckets(start: datetime, end: datetime) -> tuple[int, int]:
@@ -100,18 +69,22 @@ def lock_buckets(start: datetime, end: datetime) -> tuple[int, int]:
     return first, max(first, last)
 
 
-async def lock_interval(
-    conn: Connection,
-    tenant_id: UUID,
-    start: datetime,
-    end: datetime,
-    mode: GuardMode = GuardMode(),
-    service_id: UUID | None = None,
-) -> None:
+def lock_keys(
+    tenant_id: UUID, start: datetime, end: datetime, service_id: UUID | None
+) -> tuple[UUID, int, int]:
+    """What a writer of [start, end) locks: its calendar (the tenant) and the first and last hour
+    bucket. The race_lock_* variants (faults.py) lock the wrong calendar or too few buckets."""
     first, last = lock_buckets(start, end)
-    if mode.first_hour_only:
+    if failpoint_active("race_lock_first_hour_only"):
         last = first
-    scope = service_id if mode.per_service and service_id is not None else tenant_id
+    per_service = failpoint_active("race_lock_per_service") and service_id is not None
+    return (service_id if per_service and service_id is not None else tenant_id), first, last
+
+
+async def lock_interval(
+    conn: Connection, tenant_id: UUID, start: datetime, end: datetime, service_id: UUID | None = None
+) -> None:
+    scope, first, last = lock_keys(tenant_id, start, end, service_id)
     await conn.execute(
         query("lock_slot_buckets"),
         {"tenant_id": scope, "first_bucket": first, "last_bucket": last},
@@ -125,17 +98,53 @@ async def capacity_guard(
     start: datetime,
     end: datetime,
     capacity: int,
-    guarded: bool | GuardMode,
     exclude_job_id: UUID | None = None,
     service_id: UUID | None = None,
 ) -> list[Conflict]:
-    """Lock the interval (unless the guard is switched off) and return the overlapping active
-    jobs when there is no room left; an empty list means the caller may write its job."""
-    mode = guarded if isinstance(guarded, GuardMode) else GuardMode(locked=guarded)
-    if mode.locked:
-        await lock_interval(conn, tenant_id, start, end, mode, service_id)
+    """Lock the interval and return the overlapping active jobs when there is no room left; an
+    empty list means the caller may write its job. The guard of a public booking."""
+    return await _locked_count(
+        conn,
+        not failpoint_active("race_guard_off"),
+        tenant_id,
+        start,
+        end,
+        capacity,
+        exclude_job_id,
+        service_id,
+    )
+
+
+async def staff_capacity_guard(
+    conn: Connection,
+    *,
+    tenant_id: UUID,
+    start: datetime,
+    end: datetime,
+    capacity: int,
+    exclude_job_id: UUID | None = None,
+    service_id: UUID | None = None,
+) -> list[Conflict]:
+    """The same guard for a staff write (create, reschedule, confirm). The
+    race_admin_writes_unlocked variant takes no lock here: staff writes race public bookings."""
+    locked = not (failpoint_active("race_guard_off") or failpoint_active("race_admin_writes_unlocked"))
+    return await _locked_count(conn, locked, tenant_id, start, end, capacity, exclude_job_id, service_id)
+
+
+async def _locked_count(
+    conn: Connection,
+    locked: bool,
+    tenant_id: UUID,
+    start: datetime,
+    end: datetime,
+    capacity: int,
+    exclude_job_id: UUID | None,
+    service_id: UUID | None,
+) -> list[Conflict]:
+    if locked:
+        await lock_interval(conn, tenant_id, start, end, service_id)
     cur = await conn.execute(
-        counting_query("overlapping_active_jobs", ignores_started=mode.ignores_started),
+        counting_query("overlapping_active_jobs"),
         {
             "tenant_id": tenant_id,
             "start_time": start,
@@ -144,6 +153,8 @@ async def capacity_guard(
         },
     )
     overlapping = [Conflict(**row) for row in await cur.fetchall()]
-    if mode.pause_after_count:
-        await asyncio.sleep(mode.pause_after_count)
+    # The race_slow_capacity_count variant: a slow database between the count and the write,
+    # so a race the locks do not serialise overbooks every time, not by luck of timing.
+    if failpoint_active("race_slow_capacity_count"):
+        await asyncio.sleep(SLOW_COUNT_SECONDS)
     return overlapping if len(overlapping) >= capacity else []

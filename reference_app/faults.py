@@ -13,9 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 ALLOW_VALUE = "break-this-service"
+# Also switched on by BOOKING_CONCURRENCY_GUARD=off, the guard's own off switch.
+GUARD_OFF = "race_guard_off"
 
-# name -> what the variant breaks. Each caller checks `settings.has_fault(name)` at one place.
+# name -> what the variant breaks. Each acts at one place, which asks
+# `failpoint_active(name)` there (failpoints.py).
 KNOWN_FAULTS: dict[str, str] = {
+    GUARD_OFF: "the capacity guard takes no slot locks at all: concurrent bookings of one slot "
+    "can double-book (the same as BOOKING_CONCURRENCY_GUARD=off)",
     "race_lock_per_service": "the capacity guard locks per service, not per calendar: two services "
     "of one business can fill the same time at once",
     "race_lock_first_hour_only": "the capacity guard locks only the first hour of an interval: a job "
@@ -37,11 +42,11 @@ KNOWN_FAULTS: dict[str, str] = {
     "e2e_page_overflows_phone": "the booking page holds a row wider than a phone's screen",
     "e2e_booking_needs_chromium": "the booking page calls an API only Chromium has "
     "(navigator.userAgentData) when it sends a booking: in WebKit the booking is never sent",
-    "prod_cors_any_origin": "CORS echoes any Origin back as allowed, forged ones included (cors.py)",
+    "prod_cors_any_origin": "CORS echoes any Origin back as allowed, forged ones included (http/cors.py)",
     "prod_suppression_ignored": "the sender mails addresses on the suppression list as if SES had never "
     "reported them (emails/sender.py)",
     "prod_signin_unthrottled": "failed sign-ins are never throttled: every attempt is hashed "
-    "(abuse_limits.py)",
+    "(http/abuse_limits.py)",
     "schema_drift_duration_cap": (
         "POST /admin/services refuses durationMinutes over 720 as invalid while the served schema "
         "still offers up to 1440: the server drifted from its schema"
@@ -52,7 +57,8 @@ KNOWN_FAULTS: dict[str, str] = {
     "checklist_dashboard_link_internal_host": (
         "contractor emails link to an internal host instead of PUBLIC_APP_URL (emails/sender.py)"
     ),
-    "e2e_calendar_create_ignores_conflicts": "the calendar's create form books over other jobs",
+    "e2e_calendar_create_ignores_conflicts": "staff creates (the calendar's create form, and "
+    "POST /jobs alike) book over other jobs",
     "e2e_calendar_offers_every_move": "the job panel offers every lifecycle move, allowed or not",
     "email_renders_notes_raw": "the contractor's new-booking email renders the client's notes as "
     "HTML, unescaped (emails/sender.py)",

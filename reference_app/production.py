@@ -7,10 +7,10 @@ from typing import Any
 
 from litestar import Litestar
 
-from reference_app.cors import CorsMiddleware
 from reference_app.emails.suppression_controllers import SuppressionController
-from reference_app.metrics_route import metrics_endpoint
-from reference_app.request_telemetry import RequestTelemetry, configure_request_log
+from reference_app.http.cors import CorsMiddleware
+from reference_app.http.request_telemetry import RequestTelemetry, configure_request_log
+from reference_app.operations.metrics_route import metrics_endpoint
 from reference_app.settings import Settings
 
 
@@ -23,7 +23,5 @@ def wrap_production_edges(app: Litestar, settings: Settings) -> None:
     a handler runs, and refused preflights get the same CORS rules, request id and log line."""
     app.state.settings = settings  # for route guards, which get no dependency injection
     configure_request_log()
-    cors = CorsMiddleware(
-        app.asgi_handler, settings.allowed_origins, echo_any=settings.has_fault("prod_cors_any_origin")
-    )
+    cors = CorsMiddleware(app.asgi_handler, settings.allowed_origins)
     app.asgi_handler = RequestTelemetry(cors)

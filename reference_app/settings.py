@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reference_app.clock import Clock, SystemClock
-from reference_app.faults import parse_faults
+from reference_app.faults import GUARD_OFF, parse_faults
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -62,8 +62,11 @@ class Settings:
     booking_max_per_address: int = 60
     booking_window_seconds: int = 600
 
-    def has_fault(self, name: str) -> bool:
-        return name in self.faults
+    @property
+    def failpoints(self) -> frozenset[str]:
+        """The failpoints an application built with these settings runs with (failpoints.py):
+        the named faults, and race_guard_off when BOOKING_CONCURRENCY_GUARD=off."""
+        return self.faults | ({GUARD_OFF} if not self.concurrency_guard else set())
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 from reference_app.app import create_app
 from reference_app.clock import SettableClock
-from reference_app.seed import SeedResult, seed
+from reference_app.local.seed import SeedResult, seed
 from reference_app.settings import Settings
 
 # A Wednesday in northern winter: New York is on EST (UTC-5).

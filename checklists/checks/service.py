@@ -13,8 +13,9 @@ import httpx
 
 from checklists.checks.evidence import file_line, http_exchange, http_failure
 from checklists.checks.registry import check
-from checklists.context import CheckContext, checkout_commit
+from checklists.context import CheckContext
 from checklists.model import CheckResult, Evidence, judged
+from harness.checkout import checkout_commit
 
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 

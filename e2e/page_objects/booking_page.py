@@ -57,3 +57,21 @@ class BookingPage:
             self.phone.fill(phone)
         if notes is not None:
             self.notes.fill(notes)
+
+    def book_first_free(self, name: str, email: str, *, by_tap: bool = False) -> str:
+        """Book the first free time as a visitor would, by clicking (or by tapping, as on a
+        phone), wait for the confirmation, and return the booking reference it shows."""
+        if by_tap:
+            self.wait_for_slots()
+            self.slot_labels.first.tap()
+            expect(self.slots.first).to_be_checked()
+            for field, value in ((self.name, name), (self.email, email)):
+                field.tap()
+                field.fill(value)
+            self.book_button.tap()
+        else:
+            self.choose_slot(0)
+            self.fill_contact(name, email)
+            self.book_button.click()
+        expect(self.confirmation).to_be_visible()
+        return self.reference.inner_text()

@@ -27,7 +27,7 @@ import httpx
 import psycopg
 
 from load.nemesis.owned_postgres import OwnedPostgres
-from reference_app.local_stack import StackInfo, start_server
+from reference_app.local.stack import StackInfo, start_server
 
 FAULTS = ("kill-worker", "restart-db", "ses-outage", "drop-connections")
 RECOVERY_BOUND_S = 30.0

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from harness import durations
 from harness.target import Target
+from load.launch import report_exit, results_dir_for, run_locust
 from load.nemesis.faults import FAULTS, NemesisRefused, NemesisStack, check_allowed
 from load.nemesis.owned_postgres import OwnedPostgresUnavailable, owned_postgres
 from load.nemesis.schedule import NemesisSchedule
@@ -57,8 +58,8 @@ def parse_faults(text: str) -> list[str]:
 def cmd_run_with_nemesis(
     args: argparse.Namespace, explicit: Target | None, stack_env: dict[str, str], passthrough: Sequence[str]
 ) -> int:
-    from load.run import announce_local_stack, report_exit, results_dir_for, run_locust, run_preflight
-    from reference_app.local_stack import local_stack
+    from load.launch import announce_local_stack, run_preflight
+    from reference_app.local.stack import local_stack
 
     try:
         if explicit is not None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import psycopg
 
-from load.common.operations import Operation, new_id
+from load.checker.operations import Operation, new_id
 from load.nemesis.faults import INJECT, RECOVERY_BOUND_S, NemesisStack, wait_all_healthy
 
 log = logging.getLogger("load.nemesis")

@@ -18,7 +18,7 @@ import psycopg
 
 from load.nemesis.faults import RECOVERY_BOUND_S, wait_all_healthy
 from load.nemesis.schedule import FaultRecord, NemesisSchedule
-from reference_app.local_stack import StackInfo
+from reference_app.local.stack import StackInfo
 
 EMAIL_WAIT_S = 120.0
 

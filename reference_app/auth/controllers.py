@@ -6,12 +6,12 @@ from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.params import JSONBody
 
-from reference_app.abuse_limits import client_address, throttled_login
 from reference_app.auth import service as auth
 from reference_app.auth.deps import bearer_token, provide_principal
 from reference_app.auth.schemas import AdminOut, LoginRequest, LoginResponse
 from reference_app.deps import Admin, AppSettings, Conn
-from reference_app.openapi_responses import error_responses
+from reference_app.http.abuse_limits import client_address, throttled_login
+from reference_app.http.openapi_responses import error_responses
 
 
 def admin_out(principal: Admin) -> AdminOut:

@@ -7,10 +7,10 @@ from litestar.di import NamedDependency
 
 from reference_app.auth.service import Principal, principal_for_token
 from reference_app.db import Connection
-from reference_app.errors import ApiError
-from reference_app.request_telemetry import note_tenant
+from reference_app.http.errors import ApiError
+from reference_app.http.request_telemetry import note_tenant
+from reference_app.http.strict_body import raise_held_body_error
 from reference_app.settings import Settings
-from reference_app.strict_body import raise_held_body_error
 
 
 def bearer_token(request: Request) -> str | None:

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 
-from reference_app.wire_types import Email, Password
+from reference_app.http.wire_types import Email, Password
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from reference_app.db import Connection
-from reference_app.errors import ApiError
+from reference_app.http.errors import ApiError
 from reference_app.sql import query
 
 _hasher = PasswordHasher()

@@ -45,7 +45,6 @@ async def book_then_commit_later(
             service,
             data,
             now=settings.clock.now(),
-            guarded=settings.concurrency_guard,
             idempotency_key=idempotency_key,
         )
     except BaseException as exc:

@@ -11,14 +11,14 @@ from litestar import Controller, Response, post
 from litestar.datastructures import State
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from reference_app.abuse_limits import count_bookings_made, public_booking_limit
 from reference_app.bookings.ack_before_commit import book_then_commit_later
 from reference_app.bookings.schemas import BookRequest
 from reference_app.bookings.service import book_slot
-from reference_app.capacity import guard_mode
 from reference_app.deps import AppSettings, Conn
+from reference_app.failpoints import failpoint_active
+from reference_app.http.abuse_limits import count_bookings_made, public_booking_limit
+from reference_app.http.openapi_responses import error_responses
 from reference_app.jobs.schemas import JobEnvelope
-from reference_app.openapi_responses import error_responses
 from reference_app.services.service import load_bookable_service
 
 IdempotencyKey = Annotated[
@@ -51,14 +51,12 @@ class BookingController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[JobEnvelope]:
         """Book a slot: 201 with the job, pending-confirmation or scheduled per the service."""
-        if settings.has_fault("load_ack_before_commit"):
+        if failpoint_active("load_ack_before_commit"):
             return await book_then_commit_later(
                 state.pool, service_id, data, settings=settings, idempotency_key=idempotency_key
             )
         service = await load_bookable_service(conn, service_id)
-        if settings.has_fault("rules_day_starts_ignore_dst"):
-            service = dataclasses.replace(service, day_starts_ignore_dst=True)
-        if settings.has_fault("e2e_rule_same_day_off"):
+        if failpoint_active("e2e_rule_same_day_off"):
             lax = msgspec.structs.replace(service.settings, same_day_booking=True)
             service = dataclasses.replace(service, settings=lax)
         result = await book_slot(
@@ -66,10 +64,7 @@ class BookingController(Controller):
             service,
             data,
             now=settings.clock.now(),
-            guarded=guard_mode(settings),
-            emails_after_commit=settings.has_fault("race_emails_after_commit"),
             idempotency_key=idempotency_key,
-            queue_emails=not settings.has_fault("e2e_emails_not_queued"),
         )
         headers: dict[str, Any] = {"Idempotent-Replayed": "true"} if result.replayed else {}
         return Response(result.body, status_code=result.status_code, headers=headers)

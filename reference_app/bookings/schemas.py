@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
+from reference_app.http.wire_types import AwareDatetime, Notes
 from reference_app.jobs.schemas import ContactIn
-from reference_app.wire_types import AwareDatetime, Notes
 
 
 class BookRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

@@ -13,15 +13,16 @@ import msgspec
 from psycopg.types.json import Jsonb
 
 from reference_app.bookings.schemas import BookRequest
-from reference_app.capacity import GuardMode, capacity_guard
+from reference_app.capacity import capacity_guard
 from reference_app.db import Connection
 from reference_app.emails.outbox import booking_kinds, enqueue, snapshot
-from reference_app.errors import ApiError
+from reference_app.failpoints import failpoint_active
+from reference_app.http.errors import ApiError
+from reference_app.http.wire_types import checked_instant
 from reference_app.jobs.schemas import job_out
 from reference_app.scheduling.rules import RULE_MESSAGES, booking_violation
 from reference_app.services.service import BookableService
 from reference_app.sql import query
-from reference_app.wire_types import checked_instant
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,7 @@ async def book_slot(
     body: BookRequest,
     *,
     now: datetime,
-    guarded: bool | GuardMode,
     idempotency_key: str | None,
-    emails_after_commit: bool = False,
-    queue_emails: bool = True,
 ) -> BookingResult:
     start = checked_instant(body.start_time, "startTime")
     end = start + service.policy.duration
@@ -78,7 +76,6 @@ async def book_slot(
             start=start,
             end=end,
             capacity=service.settings.max_bookings_per_slot,
-            guarded=guarded,
             service_id=service.id,
         )
         if conflicts:
@@ -111,8 +108,11 @@ async def book_slot(
             }
         )
         # The emails commit with the job: a booking nobody is told about must not exist.
+        # The race_emails_after_commit variant writes them in a second transaction, after.
+        emails_after_commit = failpoint_active("race_emails_after_commit")
         if not emails_after_commit:
-            kinds = booking_kinds(row["status"]) if queue_emails else []
+            queued = not failpoint_active("e2e_emails_not_queued")
+            kinds = booking_kinds(row["status"]) if queued else []
             await enqueue(conn, service.tenant_id, row["id"], emails, kinds)
         response = msgspec.to_builtins({"job": job_out(row)})
         if idempotency_key is not None:
@@ -127,7 +127,7 @@ async def book_slot(
                     "response": Jsonb(response),
                 },
             )
-    if emails_after_commit:  # the race_emails_after_commit fault: a second transaction
+    if emails_after_commit:
         async with conn.transaction():
             await enqueue(conn, service.tenant_id, row["id"], emails, booking_kinds(row["status"]))
     return BookingResult(201, response)

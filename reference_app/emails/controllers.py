@@ -13,7 +13,7 @@ from litestar.params import Parameter, QueryParameter
 
 from reference_app.auth.deps import provide_principal
 from reference_app.deps import Admin, Conn
-from reference_app.openapi_responses import error_responses
+from reference_app.http.openapi_responses import error_responses
 from reference_app.sql import query
 
 OutboxState = Literal["pending", "sent", "dead", "suppressed"]

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from reference_app.emails.kinds import ALL_KINDS, EmailKind
+from reference_app.failpoints import failpoint_active
 
 _env = Environment(
     loader=PackageLoader("reference_app.emails", "templates"),
@@ -71,10 +72,8 @@ def render(
     payload: dict[str, Any],
     *,
     public_app_url: str,
-    raw_fields: frozenset[str] = frozenset(),
 ) -> RenderedEmail:
-    """The email of `kind_name`. `raw_fields` exists only for a broken variant of the service
-    (reference_app/faults.py): the context values it names go into the HTML unescaped."""
+    """The email of `kind_name`."""
     kind = ALL_KINDS[kind_name]
     tz = ZoneInfo(payload["timeZone"])
     start, end = local_time(payload["startTime"], tz), local_time(payload["endTime"], tz)
@@ -97,11 +96,11 @@ def render(
         context["previous_when"] = format_when(
             local_time(payload["previousStartTime"], tz), local_time(payload["previousEndTime"], tz)
         )
+    # The email_renders_notes_raw variant (faults.py): the client's notes go into the HTML unescaped.
+    if failpoint_active("email_renders_notes_raw") and context["notes"] is not None:
+        context["notes"] = Markup(context["notes"])
     # A header is one line: a name typed with line breaks (the API allows them in names) must
     # not end the subject, nor make the message unbuildable.
-    for name in raw_fields:
-        if context.get(name) is not None:
-            context[name] = Markup(context[name])
     subject = " ".join(SUBJECTS[kind.name].format(**context).split())
     text = _env.get_template(f"{kind.name}.txt").render(context)
     html = _env.get_template(f"{kind.name}.html").render(context)

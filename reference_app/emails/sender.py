@@ -21,6 +21,7 @@ from reference_app.emails.mime import build_message
 from reference_app.emails.render import render
 from reference_app.emails.suppression import mark_suppressed, suppression_reason
 from reference_app.emails.transport import EmailTransport
+from reference_app.failpoints import failpoint_active
 from reference_app.settings import Settings
 from reference_app.sql import query
 
@@ -49,9 +50,6 @@ class RetryPolicy:
         )
 
 
-RAW_NOTES = frozenset({"notes"})
-
-
 class OutboxSender:
     def __init__(
         self, pool: AsyncConnectionPool[Connection], settings: Settings, transport: EmailTransport
@@ -62,7 +60,7 @@ class OutboxSender:
         self.retry = RetryPolicy.from_settings(settings)
 
     def _public_app_url(self) -> str:
-        if self.settings.has_fault("checklist_dashboard_link_internal_host"):
+        if failpoint_active("checklist_dashboard_link_internal_host"):
             return INTERNAL_HOST_URL
         return self.settings.public_app_url
 
@@ -74,7 +72,7 @@ class OutboxSender:
             if row is None:
                 return False
             reason = await suppression_reason(conn, row["tenant_id"], row["recipient"])
-            if self.settings.has_fault("prod_suppression_ignored"):
+            if failpoint_active("prod_suppression_ignored"):
                 reason = None
             if reason is not None:  # SES reported the address: never mail it again
                 await mark_suppressed(conn, row["id"], reason)
@@ -85,9 +83,6 @@ class OutboxSender:
                     row["recipient"],
                     row["payload"],
                     public_app_url=self._public_app_url(),
-                    raw_fields=RAW_NOTES
-                    if self.settings.has_fault("email_renders_notes_raw")
-                    else frozenset(),
                 )
                 message = build_message(rendered, sender=self.settings.ses_from_address, outbox_id=row["id"])
                 message_id = await asyncio.to_thread(

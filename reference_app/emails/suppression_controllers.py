@@ -13,8 +13,8 @@ from litestar.params import Parameter
 
 from reference_app.auth.deps import provide_principal
 from reference_app.deps import Admin, Conn
-from reference_app.errors import not_found
-from reference_app.openapi_responses import error_responses
+from reference_app.http.errors import not_found
+from reference_app.http.openapi_responses import error_responses
 from reference_app.sql import query
 
 

@@ -10,9 +10,9 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, Parameter
 
 from reference_app.auth.deps import provide_principal
-from reference_app.capacity import guard_mode
 from reference_app.deps import Admin, AppSettings, Conn
-from reference_app.errors import ApiError
+from reference_app.http.errors import ApiError
+from reference_app.http.openapi_responses import error_responses
 from reference_app.jobs import service as jobs
 from reference_app.jobs.schemas import (
     CreateJob,
@@ -22,7 +22,6 @@ from reference_app.jobs.schemas import (
     ReasonIn,
     UpdateJob,
 )
-from reference_app.openapi_responses import error_responses
 from reference_app.scheduling.lifecycle import STATUSES, Action
 from reference_app.services.controllers import DayParam
 from reference_app.services.service import parse_day_range
@@ -77,7 +76,7 @@ class JobController(Controller):
         self, conn: Conn, settings: AppSettings, principal: Admin, data: JSONBody[CreateJob]
     ) -> JobEnvelope:
         """Create a scheduled job; 409 lists the jobs it would overlap."""
-        job = await jobs.create_job(conn, principal, data, guarded=guard_mode(settings, admin=True))
+        job = await jobs.create_job(conn, principal, data)
         return JobEnvelope(job=job)
 
     @get("/{job_id:uuid}", responses=error_responses(401, 404))
@@ -98,7 +97,7 @@ class JobController(Controller):
         data: JSONBody[UpdateJob],
     ) -> JobEnvelope:
         """Edit or reschedule; a move goes through the same conflict rule as create."""
-        job = await jobs.update_job(conn, principal, job_id, data, guarded=guard_mode(settings, admin=True))
+        job = await jobs.update_job(conn, principal, job_id, data)
         return JobEnvelope(job=job)
 
     async def _transition(
@@ -110,9 +109,7 @@ class JobController(Controller):
         action: Action,
         reason: str | None = None,
     ) -> JobEnvelope:
-        job = await jobs.transition_job(
-            conn, principal, job_id, action, reason=reason, guarded=guard_mode(settings, admin=True)
-        )
+        job = await jobs.transition_job(conn, principal, job_id, action, reason=reason)
         return JobEnvelope(job=job)
 
     @post("/{job_id:uuid}/confirm", status_code=200, responses=error_responses(401, 404, 409))

@@ -9,8 +9,8 @@ from uuid import UUID
 
 import msgspec
 
+from reference_app.http.wire_types import AwareDatetime, Email, Name, Notes, Phone, Reason, Title
 from reference_app.scheduling.lifecycle import Status
-from reference_app.wire_types import AwareDatetime, Email, Name, Notes, Phone, Reason, Title
 
 
 class ContactOut(msgspec.Struct, rename="camel"):

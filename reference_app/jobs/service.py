@@ -9,10 +9,12 @@ from uuid import UUID
 from psycopg.rows import args_row
 
 from reference_app.auth.service import Principal
-from reference_app.capacity import Conflict, GuardMode, capacity_guard
+from reference_app.capacity import Conflict, staff_capacity_guard
 from reference_app.db import Connection
 from reference_app.emails.outbox import enqueue_reschedule, enqueue_transition
-from reference_app.errors import ApiError, not_found
+from reference_app.failpoints import failpoint_active
+from reference_app.http.errors import ApiError, not_found
+from reference_app.http.wire_types import checked_instant
 from reference_app.jobs.schemas import (
     CreateJob,
     JobOut,
@@ -25,7 +27,6 @@ from reference_app.scheduling.booking_settings import settings_from_json
 from reference_app.scheduling.lifecycle import Action, is_active, next_status
 from reference_app.scheduling.rules import local_day_bounds
 from reference_app.sql import query
-from reference_app.wire_types import checked_instant
 
 MAX_JOB_LENGTH = timedelta(days=7)  # also the table's (jobs_length_check): overlap queries rely on it
 MAX_LIST_DAYS = 366
@@ -104,9 +105,6 @@ async def create_job(
     conn: Connection,
     principal: Principal,
     body: CreateJob,
-    *,
-    guarded: bool | GuardMode,
-    check_conflicts: bool = True,
 ) -> JobOut:
     service = None
     if body.service_id is not None:
@@ -121,16 +119,16 @@ async def create_job(
         end_time = body.end_time
     start, end = _checked_interval(start_time, end_time)
     async with conn.transaction():
-        conflicts = await capacity_guard(
+        conflicts = await staff_capacity_guard(
             conn,
             tenant_id=principal.tenant_id,
             start=start,
             end=end,
             capacity=_capacity(service["booking_settings"] if service else None),
-            guarded=guarded,
             service_id=body.service_id,
         )
-        if conflicts and check_conflicts:
+        # The e2e_calendar_create_ignores_conflicts variant books over other jobs.
+        if conflicts and not failpoint_active("e2e_calendar_create_ignores_conflicts"):
             raise conflict_error(conflicts)
         contact_id = None
         if body.contact is not None:
@@ -172,9 +170,7 @@ async def _locked_job(conn: Connection, principal: Principal, job_id: UUID) -> d
     return row
 
 
-async def update_job(
-    conn: Connection, principal: Principal, job_id: UUID, body: UpdateJob, *, guarded: bool | GuardMode
-) -> JobOut:
+async def update_job(conn: Connection, principal: Principal, job_id: UUID, body: UpdateJob) -> JobOut:
     async with conn.transaction():
         job = await _locked_job(conn, principal, job_id)
         new_start = (
@@ -198,13 +194,12 @@ async def update_job(
                     "invalid_transition",
                     f"A {job['status']} job cannot be rescheduled.",
                 )
-            conflicts = await capacity_guard(
+            conflicts = await staff_capacity_guard(
                 conn,
                 tenant_id=principal.tenant_id,
                 start=start,
                 end=end,
                 capacity=_capacity(job["booking_settings"]),
-                guarded=guarded,
                 exclude_job_id=job_id,
                 service_id=job["service_id"],
             )
@@ -232,7 +227,6 @@ async def transition_job(
     action: Action,
     *,
     reason: str | None,
-    guarded: bool | GuardMode,
 ) -> JobOut:
     async with conn.transaction():
         job = await _locked_job(conn, principal, job_id)
@@ -245,13 +239,12 @@ async def transition_job(
                 {"status": job["status"], "action": action},
             )
         if action == "confirm":
-            conflicts = await capacity_guard(
+            conflicts = await staff_capacity_guard(
                 conn,
                 tenant_id=principal.tenant_id,
                 start=job["start_time"],
                 end=job["end_time"],
                 capacity=_capacity(job["booking_settings"]),
-                guarded=guarded,
                 exclude_job_id=job_id,
                 service_id=job["service_id"],
             )

@@ -9,10 +9,10 @@ from litestar.di import Provide
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Response, Template
 
-from reference_app.abuse_limits import client_address, throttled_login
 from reference_app.auth import service as auth
 from reference_app.deps import AppSettings, Conn
-from reference_app.errors import ApiError
+from reference_app.http.abuse_limits import client_address, throttled_login
+from reference_app.http.errors import ApiError
 from reference_app.pages.csrf import LOGIN_CSRF_COOKIE, check_csrf, new_login_csrf
 from reference_app.pages.session import (
     Session,

@@ -10,9 +10,9 @@ from litestar import Controller, get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from reference_app.capacity import ignores_started_jobs
 from reference_app.deps import AppSettings, Conn
-from reference_app.errors import ApiError
+from reference_app.failpoints import failpoint_active
+from reference_app.http.errors import ApiError
 from reference_app.pages.page_errors import not_found_page
 from reference_app.services import service as services
 
@@ -46,9 +46,7 @@ class BookingPageController(Controller):
         # availability call may cover), so a client does not start on an empty day.
         horizon = min(last, first + timedelta(days=services.MAX_AVAILABILITY_DAYS - 1))
         try:
-            offered = await services.availability(
-                conn, svc.id, first, horizon, now, ignores_started=ignores_started_jobs(settings)
-            )
+            offered = await services.availability(conn, svc.id, first, horizon, now)
         except ApiError:  # deactivated in between
             return not_found_page(NOT_BOOKABLE)
         open_slot = next((s for s in offered.slots if s.remaining > 0), None)
@@ -64,8 +62,8 @@ class BookingPageController(Controller):
                 "last_label": f"{last:%a %-d %b %Y}",
                 "initial_day": initial.isoformat(),
                 "requires_confirmation": svc.settings.require_confirmation,
-                "overflow_fault": settings.has_fault("e2e_page_overflows_phone"),
-                "chromium_only_fault": settings.has_fault("e2e_booking_needs_chromium"),
-                "raw_description_fault": settings.has_fault("e2e_page_renders_description_raw"),
+                "overflow_fault": failpoint_active("e2e_page_overflows_phone"),
+                "chromium_only_fault": failpoint_active("e2e_booking_needs_chromium"),
+                "raw_description_fault": failpoint_active("e2e_page_renders_description_raw"),
             },
         )

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 from litestar.datastructures import FormMultiDict
 
-from reference_app.errors import ApiError
+from reference_app.http.errors import ApiError
 from reference_app.jobs.schemas import CreateJob
 
 FIELDS = (

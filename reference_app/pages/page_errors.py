@@ -9,7 +9,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
-from reference_app.errors import ApiError
+from reference_app.http.errors import ApiError
 from reference_app.pages.csrf import CsrfRejected
 from reference_app.pages.session import LoginRequired, clear_session_cookie, login_url
 

@@ -14,10 +14,10 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Response, Template
 
-from reference_app.capacity import guard_mode
 from reference_app.db import Connection
 from reference_app.deps import AppSettings, Conn
-from reference_app.errors import ApiError, not_found
+from reference_app.failpoints import failpoint_active
+from reference_app.http.errors import ApiError, not_found
 from reference_app.jobs import service as jobs
 from reference_app.jobs.schemas import JobOut, ReasonIn, StatusChange
 from reference_app.pages.calendar import calendar_range, jobs_by_day, parse_view
@@ -100,7 +100,7 @@ async def render_schedule(
     selected, history, job_error = await _selected_job(conn, session, job_id)
     shown_error = error or job_error
     actions = [a for a in ACTIONS if selected is not None and next_status(a, selected.status) is not None]
-    if selected is not None and settings.has_fault("e2e_calendar_offers_every_move"):
+    if selected is not None and failpoint_active("e2e_calendar_offers_every_move"):
         actions = list(ACTIONS)
     return Template(
         "schedule/page.html",
@@ -160,8 +160,6 @@ class SchedulePageController(Controller):
                 conn,
                 session.principal,
                 body,
-                guarded=guard_mode(settings, admin=True),
-                check_conflicts=not settings.has_fault("e2e_calendar_create_ignores_conflicts"),
             )
         except ApiError as exc:
             return await render_schedule(
@@ -196,7 +194,6 @@ class SchedulePageController(Controller):
                 UUID(job_id),
                 move,
                 reason=reason,
-                guarded=guard_mode(settings, admin=True),
             )
         except msgspec.ValidationError:
             error = ApiError(422, "reason_required", f"Give a reason to {action} this job.")

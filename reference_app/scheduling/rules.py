@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from reference_app.failpoints import failpoint_active
 from reference_app.scheduling.booking_settings import BookingSettings
 
 # Checked in this order; the first that applies is the one reported.
@@ -39,8 +40,6 @@ class SlotPolicy:
     settings: BookingSettings
     duration_minutes: int
     tz: ZoneInfo
-    # The rules_day_starts_ignore_dst fault (reference_app/faults.py); never set otherwise.
-    day_starts_ignore_dst: bool = False
 
     @property
     def duration(self) -> timedelta:
@@ -67,14 +66,10 @@ def _starts_on(day: date, policy: SlotPolicy) -> tuple[datetime, ...]:
     )
     if not intervals:
         return ()
-    return _day_starts(
-        day,
-        policy.tz,
-        policy.duration_minutes,
-        policy.settings.slot_interval_minutes,
-        intervals,
-        policy.day_starts_ignore_dst,
-    )
+    step = policy.settings.slot_interval_minutes
+    if failpoint_active("rules_day_starts_ignore_dst"):
+        return _day_starts_ignoring_dst(day, policy.tz, policy.duration_minutes, step, intervals)
+    return _day_starts(day, policy.tz, policy.duration_minutes, step, intervals)
 
 
 # A day's starts depend only on these arguments, and every availability look-up and booking
@@ -87,22 +82,29 @@ def _day_starts(
     duration_minutes: int,
     step: int,
     intervals: tuple[tuple[int, int], ...],
-    ignore_dst: bool = False,
 ) -> tuple[datetime, ...]:
     starts: list[datetime] = []
-    midnight = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
     for start_minutes, end_minutes in intervals:
         minute = start_minutes
         while minute + duration_minutes <= end_minutes:
-            if ignore_dst:  # the broken variant: local midnight's offset all day long
-                starts.append(midnight + timedelta(minutes=minute))
-                minute += step
-                continue
             naive = datetime.combine(day, time(minute // 60, minute % 60))
             if _exists_locally(naive, tz):
                 starts.append(naive.replace(tzinfo=tz, fold=0).astimezone(UTC))
             minute += step
     return tuple(starts)
+
+
+def _day_starts_ignoring_dst(
+    day: date, tz: ZoneInfo, duration_minutes: int, step: int, intervals: tuple[tuple[int, int], ...]
+) -> tuple[datetime, ...]:
+    """The rules_day_starts_ignore_dst variant (faults.py): local midnight's UTC offset all day
+    long, so on a DST-change day every start after the change is an hour off."""
+    midnight = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+    return tuple(
+        midnight + timedelta(minutes=minute)
+        for start_minutes, end_minutes in intervals
+        for minute in range(start_minutes, end_minutes - duration_minutes + 1, step)
+    )
 
 
 def _local_date(instant: datetime, tz: ZoneInfo) -> date:

@@ -10,10 +10,11 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, Parameter
 
 from reference_app.auth.deps import provide_principal
-from reference_app.capacity import ignores_started_jobs
 from reference_app.deps import Admin, AppSettings, Conn
-from reference_app.errors import ApiError
-from reference_app.openapi_responses import error_responses
+from reference_app.failpoints import failpoint_active
+from reference_app.http.errors import ApiError
+from reference_app.http.openapi_responses import error_responses
+from reference_app.http.wire_types import DAY_SHAPE
 from reference_app.services import service as services
 from reference_app.services.schemas import (
     Availability,
@@ -23,10 +24,8 @@ from reference_app.services.schemas import (
     ServiceList,
     UpdateService,
 )
-from reference_app.wire_types import DAY_SHAPE
 
 # The schema-drift variant (reference_app/faults.py): a cap the schema does not state.
-DURATION_DRIFT = "schema_drift_duration_cap"
 DRIFTED_DURATION_CAP = 720
 
 # The served schema states the full date (openapi_rules.state_full_dates); the route checks the
@@ -58,9 +57,7 @@ class PublicServiceController(Controller):
         """Bookable slots on the local days start..end (inclusive), with remaining capacity."""
         first, last = services.parse_day_range(start, end, services.MAX_AVAILABILITY_DAYS)
         now = settings.clock.now()
-        return await services.availability(
-            conn, service_id, first, last, now, ignores_started=ignores_started_jobs(settings)
-        )
+        return await services.availability(conn, service_id, first, last, now)
 
 
 class AdminServiceController(Controller):
@@ -77,7 +74,7 @@ class AdminServiceController(Controller):
     async def create(
         self, conn: Conn, settings: AppSettings, principal: Admin, data: JSONBody[CreateService]
     ) -> ServiceEnvelope:
-        if settings.has_fault(DURATION_DRIFT) and data.duration_minutes > DRIFTED_DURATION_CAP:
+        if failpoint_active("schema_drift_duration_cap") and data.duration_minutes > DRIFTED_DURATION_CAP:
             raise ApiError(422, "validation_error", "durationMinutes is too long.")
         created = await services.create_service(conn, principal.tenant_id, data)
         return ServiceEnvelope(service=created)

@@ -8,8 +8,8 @@ from uuid import UUID
 
 import msgspec
 
+from reference_app.http.wire_types import Name, Notes
 from reference_app.scheduling.booking_settings import BookingSettings
-from reference_app.wire_types import Name, Notes
 
 Duration = Annotated[int, msgspec.Meta(ge=5, le=1440, description="Minutes")]
 

@@ -14,7 +14,7 @@ from psycopg.types.json import Jsonb
 
 from reference_app.capacity import counting_query
 from reference_app.db import Connection
-from reference_app.errors import ApiError, not_found
+from reference_app.http.errors import ApiError, not_found
 from reference_app.scheduling.booking_settings import (
     BookingSettings,
     settings_from_json,
@@ -45,12 +45,10 @@ class BookableService:
     tenant_name: str
     tz: ZoneInfo
     notification_email: str
-    # The rules_day_starts_ignore_dst fault (reference_app/faults.py); never set otherwise.
-    day_starts_ignore_dst: bool = False
 
     @property
     def policy(self) -> SlotPolicy:
-        return SlotPolicy(self.settings, self.duration_minutes, self.tz, self.day_starts_ignore_dst)
+        return SlotPolicy(self.settings, self.duration_minutes, self.tz)
 
 
 def _bookable(row: dict[str, Any] | None) -> BookableService:
@@ -112,14 +110,11 @@ async def availability(
     first: date,
     last: date,
     now: datetime,
-    *,
-    ignores_started: bool = False,
 ) -> Availability:
     """The bookable slots of the active service on its local days first..last, with the
-    places left in each; 404 when the service is unknown or inactive. One statement.
-    `ignores_started` is the capacity_ignores_started_jobs variant (reference_app/faults.py)."""
+    places left in each; 404 when the service is unknown or inactive. One statement."""
     cur = await conn.execute(
-        counting_query("service_with_busy_times", ignores_started=ignores_started),
+        counting_query("service_with_busy_times"),
         {
             "service_id": service_id,
             "range_start": datetime.combine(first, time(0), tzinfo=UTC) - _ZONE_MARGIN,

@@ -15,7 +15,7 @@ from moto.server import ThreadedMotoServer
 from checklists.context import CheckContext
 from checklists.suites import SuitePlan, SuiteRunner
 from harness.target import Target
-from reference_app.local_stack import free_port
+from reference_app.local.stack import free_port
 
 TODAY = date(2026, 12, 2)
 REPO_ROOT = Path(__file__).resolve().parents[2]

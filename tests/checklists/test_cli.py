@@ -15,6 +15,7 @@ import pytest
 
 from tests.checklists.conftest import REPO_ROOT
 from tests.checklists.route_server import Answer, RouteServer, serving
+from tests.checklists.sign_off_files import attestation
 
 CHECKLIST = """
 title = "Small launch"
@@ -38,15 +39,14 @@ text = "Product: features meet requirements"
 severity = "blocker"
 attested = true
 """
-ATTESTATION = """
-[[attestations]]
-id = "signoff.product"
-by = "Pat Product"
-role = "Product owner"
-date = 2026-01-01
-evidence = "https://wiki.example.com/sign-off"
-expires = 2999-01-01
-"""
+ATTESTATION = attestation(
+    "signoff.product",
+    by="Pat Product",
+    role="Product owner",
+    date="2026-01-01",
+    evidence="https://wiki.example.com/sign-off",
+    expires="2999-01-01",
+)
 
 
 # What a booking API's /health answers: the preflight knows the target by it.

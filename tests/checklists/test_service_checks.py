@@ -11,11 +11,11 @@ import psycopg
 import pytest
 
 from checklists.checks.service import cors_restricted, deployed_version, env_file, migrations_applied
-from checklists.context import checkout_commit
 from checklists.model import Outcome
+from harness.checkout import checkout_commit
 from harness.target import Target
+from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
 from reference_app.migrations import available_migrations, migrate
-from reference_app.postgres_provider import ProvidedPostgres, scratch_database
 from tests.checklists.conftest import REPO_ROOT, MakeContext
 from tests.checklists.route_server import Answer, Request, RouteServer, serving
 

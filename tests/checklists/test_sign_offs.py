@@ -10,26 +10,10 @@ from checklists.attestations import AttestationFileError, SignOffs, load_sign_of
 from checklists.model import CheckResult, Item, Outcome, Severity, Status
 from checklists.verdict import EXIT_FAILED, EXIT_OK, attested_item, automated_item, overall
 from tests.checklists.conftest import TODAY
+from tests.checklists.sign_off_files import attestation, waiver
 
 SIGNOFF = Item("signoff.engineering", "Team sign-off", "Engineering", Severity.BLOCKER)
 BROWSERS = Item("testing.browsers", "Testing", "2+ browsers", Severity.BLOCKER, check="browser_engines")
-
-ATTESTATION = """
-[[attestations]]
-id = "signoff.engineering"
-by = "Ada Lovelace"
-role = "Engineering lead"
-date = 2026-11-30
-evidence = "https://wiki.example.com/launch"
-expires = {expires}
-"""
-WAIVER = """
-[[waivers]]
-id = "testing.browsers"
-justification = "one engine on the build machine; Firefox runs on staging"
-by = "Grace Hopper"
-expires = {expires}
-"""
 
 
 def sign_offs_from(tmp_path: Path, text: str, name: str = "sign-offs.toml") -> SignOffs:
@@ -39,14 +23,14 @@ def sign_offs_from(tmp_path: Path, text: str, name: str = "sign-offs.toml") -> S
 
 
 def test_valid_attestation_counts(tmp_path: Path) -> None:
-    report = attested_item(SIGNOFF, sign_offs_from(tmp_path, ATTESTATION.format(expires="2027-01-31")))
+    report = attested_item(SIGNOFF, sign_offs_from(tmp_path, attestation(SIGNOFF.id)))
     assert report.status is Status.ATTESTED
     assert "Ada Lovelace (Engineering lead)" in report.summary
     assert not report.blocks
 
 
 def test_expired_attestation_awaits_sign_off(tmp_path: Path) -> None:
-    report = attested_item(SIGNOFF, sign_offs_from(tmp_path, ATTESTATION.format(expires="2026-12-01")))
+    report = attested_item(SIGNOFF, sign_offs_from(tmp_path, attestation(SIGNOFF.id, expires="2026-12-01")))
     assert report.status is Status.AWAITING_SIGN_OFF
     assert report.summary == "awaiting sign-off: attestation expired on 2026-12-01"
     assert report.blocks
@@ -54,16 +38,14 @@ def test_expired_attestation_awaits_sign_off(tmp_path: Path) -> None:
 
 
 def test_malformed_attestation_awaits_sign_off_naming_the_gap(tmp_path: Path) -> None:
-    text = ATTESTATION.format(expires="2027-01-31").replace(
-        'evidence = "https://wiki.example.com/launch"\n', ""
-    )
+    text = attestation(SIGNOFF.id, evidence=None)
     report = attested_item(SIGNOFF, sign_offs_from(tmp_path, text))
     assert report.status is Status.AWAITING_SIGN_OFF
     assert "attestation lacks evidence" in report.summary
 
 
 def test_future_dated_attestation_awaits_sign_off(tmp_path: Path) -> None:
-    text = ATTESTATION.format(expires="2027-01-31").replace("date = 2026-11-30", "date = 2026-12-25")
+    text = attestation(SIGNOFF.id, date="2026-12-25")
     report = attested_item(SIGNOFF, sign_offs_from(tmp_path, text))
     assert report.status is Status.AWAITING_SIGN_OFF and "in the future" in report.summary
 
@@ -74,7 +56,7 @@ def test_missing_attestation_awaits_sign_off(tmp_path: Path) -> None:
 
 
 def test_attestation_for_an_automated_item_is_refused(tmp_path: Path) -> None:
-    text = ATTESTATION.format(expires="2027-01-31").replace("signoff.engineering", "testing.browsers")
+    text = attestation(BROWSERS.id)
     sign_offs = sign_offs_from(tmp_path, text)
     assert not sign_offs.attestations
     [refused] = sign_offs.refused
@@ -82,9 +64,7 @@ def test_attestation_for_an_automated_item_is_refused(tmp_path: Path) -> None:
 
 
 def test_waiver_for_a_sign_off_item_is_refused(tmp_path: Path) -> None:
-    sign_offs = sign_offs_from(
-        tmp_path, WAIVER.format(expires="2027-01-31").replace("testing.browsers", SIGNOFF.id)
-    )
+    sign_offs = sign_offs_from(tmp_path, waiver(SIGNOFF.id))
     [refused] = sign_offs.refused
     assert "attest it instead" in str(refused.problem)
 
@@ -93,7 +73,7 @@ FAILED_BROWSERS = CheckResult(Outcome.FAILED, "E2E suite 10 passed on 1 engine(s
 
 
 def test_waiver_keeps_the_real_result_and_stops_blocking(tmp_path: Path) -> None:
-    sign_offs = sign_offs_from(tmp_path, WAIVER.format(expires="2027-01-31"))
+    sign_offs = sign_offs_from(tmp_path, waiver(BROWSERS.id))
     report = automated_item(BROWSERS, FAILED_BROWSERS, sign_offs)
     assert report.status is Status.FAILED and report.waived and report.label == "failed (waived)"
     assert "waived by Grace Hopper" in report.summary
@@ -104,7 +84,7 @@ def test_waiver_keeps_the_real_result_and_stops_blocking(tmp_path: Path) -> None
 
 
 def test_expired_waiver_blocks_again(tmp_path: Path) -> None:
-    sign_offs = sign_offs_from(tmp_path, WAIVER.format(expires="2026-11-01"))
+    sign_offs = sign_offs_from(tmp_path, waiver(BROWSERS.id, expires="2026-11-01"))
     report = automated_item(BROWSERS, FAILED_BROWSERS, sign_offs)
     assert not report.waived and report.blocks
     assert "waiver not applied: waiver expired on 2026-11-01" in report.summary

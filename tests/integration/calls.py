@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -9,6 +11,17 @@ import psycopg
 from litestar.testing import TestClient
 
 ALL_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:
+    """Poll `check` until it returns something true (returned), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def book(

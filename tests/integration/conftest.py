@@ -13,8 +13,8 @@ from litestar.testing import TestClient
 
 from harness.mailbox import Mailbox
 from reference_app.app import create_app
-from reference_app.local_ses import LocalSes, local_ses
-from reference_app.local_stack import free_port
+from reference_app.local.ses import LocalSes, local_ses
+from reference_app.local.stack import free_port
 from reference_app.settings import Settings
 
 SENDER = "bookings@demo.example.com"

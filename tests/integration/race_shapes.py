@@ -6,7 +6,7 @@ processes): public bookings of different services on one instant, bookings of in
 overlap only in part, admin writers (create, reschedule, cancel) against public bookings, and
 bookings of the place left beside a job under way (in-progress).
 The checker reads the calendar's final state from the database and finds every time that holds
-more active jobs than its capacities allow (load.common.overbooking, the Locust audit's own
+more active jobs than its capacities allow (harness.overbooking, the Locust audit's own
 finder), naming the jobs and the requests that made them.
 """
 
@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from load.common.audit import double_bookings
-from load.common.final_state import read_from_database
-from load.common.overbooking import Overbooking
-from reference_app.local_stack import ServerProcess
-from reference_app.seed import SeedResult
+from harness.overbooking import Overbooking
+from load.checker.audit import double_bookings
+from load.checker.final_state import read_from_database
+from reference_app.local.seed import SeedResult
+from reference_app.local.stack import ServerProcess
 from tests.integration.last_byte_sync import RawRequest, RawResponse, fire_synchronised
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -19,12 +19,12 @@ import pytest
 from argon2 import PasswordHasher
 from litestar.testing import TestClient
 
-from reference_app import abuse_limits
 from reference_app.app import create_app
 from reference_app.auth import service as auth_service
 from reference_app.clock import SettableClock
-from reference_app.local_stack import start_server
-from reference_app.seed import SeedResult, seed
+from reference_app.http import abuse_limits
+from reference_app.local.seed import SeedResult, seed
+from reference_app.local.stack import start_server
 from reference_app.settings import Settings
 from tests.integration.calls import book, error_code
 

@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import TestClient
 
 from reference_app.app import create_app
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
 from reference_app.settings import Settings
 from tests.integration.calls import book, count_rows, error_code
 

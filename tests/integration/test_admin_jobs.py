@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from litestar.testing import TestClient
 
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
 from tests.integration.calls import book, count_rows, create_job, create_service, error_code
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
 from tests.integration.calls import book, error_code
 
 

@@ -9,7 +9,7 @@ import pytest
 from litestar.testing import TestClient
 
 from reference_app.clock import SettableClock
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
 from tests.integration.calls import error_code
 
 ADMIN_ROUTES = [

@@ -10,7 +10,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
 from tests.integration.calls import create_job, create_service
 
 CAPACITY = 50

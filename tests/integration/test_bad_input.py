@@ -29,7 +29,7 @@ from litestar.testing import TestClient
 
 from reference_app.app import create_app
 from reference_app.clock import SettableClock
-from reference_app.seed import SeedResult, seed
+from reference_app.local.seed import SeedResult, seed
 from reference_app.settings import Settings
 from tests.integration.calls import book, create_job
 

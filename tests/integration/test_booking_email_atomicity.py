@@ -15,7 +15,7 @@ import pytest
 from litestar.testing import TestClient
 
 from reference_app.app import create_app
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
 from reference_app.settings import Settings
 
 FAILING_RECIPIENT = "outbox-refused@example.com"

@@ -18,8 +18,8 @@ import httpx
 import psycopg
 import pytest
 
-from reference_app.local_stack import ServerProcess, start_server
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
+from reference_app.local.stack import ServerProcess, start_server
 from tests.integration.last_byte_sync import RawRequest, RawResponse, fire_synchronised
 
 pytestmark = pytest.mark.slow

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from reference_app.faults import fault_env
-from reference_app.local_stack import ServerProcess, start_server
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
+from reference_app.local.stack import ServerProcess, start_server
 from tests.integration.outbox_snapshots import SnapshotReader
 from tests.integration.race_shapes import SHAPES, Calendar, Labelled, RaceResult, race
 

@@ -21,8 +21,8 @@ import httpx
 import psycopg
 import pytest
 
-from reference_app.local_stack import free_port
-from reference_app.postgres_provider import ProvidedPostgres, scratch_database
+from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
+from reference_app.local.stack import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOAD = ("load", "run", "--scenario", "race", "--users", "6", "--duration", "5s")

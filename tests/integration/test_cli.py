@@ -12,8 +12,8 @@ import psycopg
 import pytest
 
 from reference_app.app import create_app
+from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
 from reference_app.migrations import available_migrations
-from reference_app.postgres_provider import ProvidedPostgres, scratch_database
 from reference_app.settings import Settings
 
 

@@ -13,8 +13,8 @@ import pytest
 from litestar.testing import TestClient
 
 from reference_app.app import create_app
-from reference_app.local_stack import ServerProcess, start_server
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
+from reference_app.local.stack import ServerProcess, start_server
 from reference_app.settings import Settings
 
 APP_ORIGIN = "https://app.example.com"

@@ -7,10 +7,10 @@ import psycopg
 from litestar.testing import TestClient
 
 from reference_app.app import create_app
-from reference_app.local_stack import free_port
+from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
+from reference_app.local.seed import seed
+from reference_app.local.stack import free_port
 from reference_app.migrations import migrate
-from reference_app.postgres_provider import ProvidedPostgres, scratch_database
-from reference_app.seed import seed
 from reference_app.settings import Settings
 
 

@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 
 from harness.mailbox import DeliveredEmail, Mailbox
 from reference_app.clock import SettableClock
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
 from tests.integration.calls import book
 from tests.integration.conftest import PUBLIC_APP_URL
 

@@ -18,9 +18,9 @@ from litestar.testing import TestClient
 
 from harness.mailbox import Mailbox
 from reference_app.app import create_app
-from reference_app.local_ses import LocalSes, start_local_ses
-from reference_app.local_stack import free_port
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
+from reference_app.local.ses import LocalSes, start_local_ses
+from reference_app.local.stack import free_port
 from reference_app.settings import Settings
 from tests.integration.calls import book, count_rows
 from tests.integration.conftest import SENDER, ses_settings

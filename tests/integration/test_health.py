@@ -7,7 +7,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from reference_app.app import create_app
-from reference_app.local_stack import free_port
+from reference_app.local.stack import free_port
 from reference_app.settings import Settings
 
 

@@ -13,8 +13,8 @@ from harness.hostile_text import FIELD_BY_NAME
 from harness.inert_email import Expected, email_problems
 from harness.mailbox import Mailbox
 from reference_app.app import create_app
-from reference_app.local_ses import LocalSes
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
+from reference_app.local.ses import LocalSes
 from reference_app.settings import Settings
 from tests.integration.calls import book
 from tests.integration.conftest import ses_settings

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from reference_app.local.seed import SeedResult
 from reference_app.scheduling.lifecycle import TRANSITIONS
-from reference_app.seed import SeedResult
 from tests.integration.calls import book, create_job, create_service, error_code
 
 ACTIONS = ("confirm", "decline", "start", "complete", "cancel")

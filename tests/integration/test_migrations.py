@@ -5,8 +5,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
 from reference_app.migrations import available_migrations, migrate
-from reference_app.postgres_provider import ProvidedPostgres, scratch_database
 
 EXPECTED_COLUMNS = {
     "tenants": {"id", "name", "time_zone", "notification_email", "created_at"},

@@ -10,8 +10,8 @@ import sys
 
 import boto3
 
-from reference_app.local_ses import LocalSes
-from reference_app.monitoring import ALARM_TOPIC, ALARMS, DASHBOARD, NAMESPACE
+from reference_app.local.ses import LocalSes
+from reference_app.operations.monitoring import ALARM_TOPIC, ALARMS, DASHBOARD, NAMESPACE
 
 EXPECTED_ALARMS = {
     "booking-service-5xx": "5xx",

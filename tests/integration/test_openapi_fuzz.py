@@ -40,8 +40,8 @@ import schemathesis
 from schemathesis.generation.meta import TestPhase
 
 from reference_app.faults import fault_env
-from reference_app.local_stack import ServerProcess, start_server
-from reference_app.seed import SeedResult, seed
+from reference_app.local.seed import SeedResult, seed
+from reference_app.local.stack import ServerProcess, start_server
 from tests.integration.openapi_rule_check import refused_only_by_a_declared_rule
 
 pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from reference_app.openapi_rules import RULE_CODES
+from reference_app.http.openapi_rules import RULE_CODES
 from reference_app.scheduling.booking_settings import WEEKDAYS
 
 REQUEST_BODIES = {

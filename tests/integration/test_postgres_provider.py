@@ -5,8 +5,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from reference_app.local_stack import free_port
-from reference_app.postgres_provider import docker_available, provide_postgres
+from reference_app.local.postgres_provider import docker_available, provide_postgres
+from reference_app.local.stack import free_port
 
 
 def test_database_url_wins() -> None:

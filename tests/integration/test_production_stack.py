@@ -9,9 +9,8 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,9 @@ import httpx
 import psycopg
 import pytest
 
-from reference_app.local_stack import StackInfo, local_stack
-from reference_app.monitoring import ALARM_TOPIC, ALARMS, DASHBOARD, NAMESPACE
+from reference_app.local.stack import StackInfo, local_stack
+from reference_app.operations.monitoring import ALARM_TOPIC, ALARMS, DASHBOARD, NAMESPACE
+from tests.integration.calls import wait_until
 
 pytestmark = pytest.mark.slow
 BOUNCE = "bounce@simulator.amazonses.com"
@@ -47,16 +47,6 @@ def admin(stack: StackInfo) -> dict[str, str]:
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def free_slots(stack: StackInfo, service: str, days: int = 14) -> list[str]:

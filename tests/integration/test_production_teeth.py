@@ -14,13 +14,13 @@ from litestar.testing import TestClient
 
 from reference_app.app import create_app
 from reference_app.faults import fault_env
-from reference_app.local_ses import LocalSes
-from reference_app.local_stack import ServerProcess, start_server
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
+from reference_app.local.ses import LocalSes
+from reference_app.local.stack import ServerProcess, start_server
 from reference_app.settings import Settings
-from tests.integration.calls import book
+from tests.integration.calls import book, wait_until
 from tests.integration.conftest import ses_settings
-from tests.integration.test_ses_feedback import BOUNCE, SLOT, _outbox_states, _suppressions, wait_until
+from tests.integration.test_ses_feedback import BOUNCE, SLOT, _outbox_states, _suppressions
 
 APP_ORIGIN = "https://app.example.com"
 

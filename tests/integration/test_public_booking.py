@@ -9,7 +9,7 @@ import pytest
 from litestar.testing import TestClient
 
 from reference_app.clock import SettableClock
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
 from tests.integration.calls import book, count_rows, create_service, error_code
 
 
@@ -155,7 +155,7 @@ def test_idempotent_replay_survives_the_slot_passing(
 def test_idempotency_keys_are_per_tenant(
     client: TestClient[Any], tenant: SeedResult, database_url: str
 ) -> None:
-    from reference_app.seed import seed
+    from reference_app.local.seed import seed
 
     other = seed(database_url)
     headers = {"Idempotency-Key": "shared-key"}

@@ -13,9 +13,9 @@ import pytest
 from litestar.testing import TestClient
 
 from reference_app.app import create_app
-from reference_app.metrics_route import check_access
-from reference_app.request_telemetry import log as request_log
-from reference_app.seed import SeedResult
+from reference_app.http.request_telemetry import log as request_log
+from reference_app.local.seed import SeedResult
+from reference_app.operations.metrics_route import check_access
 from reference_app.settings import Settings
 
 

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -21,25 +21,15 @@ from litestar.testing import TestClient
 
 from reference_app.app import create_app
 from reference_app.emails.feedback import FeedbackWorker
-from reference_app.local_ses import FEEDBACK_TOPIC, LocalSes
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
+from reference_app.local.ses import FEEDBACK_TOPIC, LocalSes
 from reference_app.settings import Settings
-from tests.integration.calls import book
+from tests.integration.calls import book, wait_until
 from tests.integration.conftest import ses_settings
 
 BOUNCE = "bounce@simulator.amazonses.com"
 COMPLAINT = "complaint@simulator.amazonses.com"
 SLOT = "2030-01-10T10:00:00-05:00"
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 30, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -120,7 +110,7 @@ def test_an_admin_lifts_a_suppression(
 
 
 def seed_other_tenant_suppression(database_url: str, address: str) -> str:
-    from reference_app.seed import seed
+    from reference_app.local.seed import seed
 
     other = seed(database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:

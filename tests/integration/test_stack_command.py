@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reference_app.local_stack import free_port
-from reference_app.postgres_provider import ProvidedPostgres, scratch_database
+from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
+from reference_app.local.stack import free_port
 
 BUSY_LINE = "port {port} is in use: another stack or program is listening there; pass --port N or stop it"
 

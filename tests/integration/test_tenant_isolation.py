@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from reference_app.seed import SeedResult, seed
+from reference_app.local.seed import SeedResult, seed
 from tests.integration.calls import book, create_job, error_code
 
 

@@ -13,10 +13,10 @@ from litestar.testing import TestClient
 
 from reference_app import __version__
 from reference_app.app import create_app
+from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
 from reference_app.migrations import available_migrations, migrate
-from reference_app.postgres_provider import ProvidedPostgres, scratch_database
+from reference_app.operations.version import running_version, source_commit
 from reference_app.settings import Settings
-from reference_app.version import running_version, source_commit
 
 LATEST = f"{available_migrations()[-1].version:04d}_{available_migrations()[-1].name}"
 

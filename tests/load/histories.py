@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from load.common.final_state import FinalState, JobRecord
-from load.common.operations import Operation, contact_email
+from load.checker.final_state import FinalState, JobRecord
+from load.checker.operations import Operation, contact_email
 
 RUN = "run1"
 SERVICE_CAP1 = "svc-cap1"

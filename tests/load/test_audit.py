@@ -3,7 +3,7 @@ history passes."""
 
 from __future__ import annotations
 
-from load.common.audit import audit_history
+from load.checker.audit import audit_history
 from tests.load.histories import RUN, SERVICE_CAP2, book, job, move, state
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from load.common.audit import audit_history
-from load.common.operations import Operation
+from load.checker.audit import audit_history
+from load.checker.operations import Operation
 from tests.load.histories import RUN, book, job, move, slot, state
 
 

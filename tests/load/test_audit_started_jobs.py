@@ -4,8 +4,8 @@ is under way is an overbooking, named with the slot, both jobs and the start."""
 
 from __future__ import annotations
 
-from load.common.audit import audit_history
-from load.common.final_state import ACTIVE_STATUSES, FREEING_STATUSES
+from load.checker.audit import audit_history
+from load.checker.final_state import ACTIVE_STATUSES, FREEING_STATUSES
 from reference_app.scheduling.lifecycle import STATUSES
 from tests.load.histories import RUN, SERVICE_CAP2, book, job, move, state
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import psycopg
 
-from load.bench_report import targets_table
-from load.pgbench_baseline import as_pgbench, booking_script, measure_pgbench
-from load.sql_baseline import measure_sql_baseline
+from load.benchmark.bench_report import targets_table
+from load.benchmark.pgbench_baseline import as_pgbench, booking_script, measure_pgbench
+from load.benchmark.sql_baseline import measure_sql_baseline
+from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
 from reference_app.migrations import migrate
-from reference_app.postgres_provider import ProvidedPostgres, scratch_database
 
 
 def test_sql_baseline_books_one_job_per_transaction_over_several_processes(

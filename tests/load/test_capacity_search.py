@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from load.__main__ import main
-from load.common.capacity_search import CapacitySearch, Measurement, Slo, SloError
+from load.benchmark.capacity_search import CapacitySearch, Measurement, Slo, SloError
 
 SLO = Slo.parse("p99<100ms,fail<1%")
 

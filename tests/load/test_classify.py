@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from load.common.classify import judge_admin_move, judge_booking
+from load.checker.classify import judge_admin_move, judge_booking
 
 JOB = {"job": {"id": "j1", "startTime": "2030-01-14T15:00:00Z", "endTime": "2030-01-14T16:00:00Z"}}
 

@@ -10,9 +10,9 @@ from litestar.testing import TestClient
 
 from harness.api_client import BookingApi
 from harness.target import Target
-from load.common.final_state import read_from_admin_api, read_from_database
-from load.common.operations import contact_email
-from reference_app.seed import SeedResult
+from load.checker.final_state import read_from_admin_api, read_from_database
+from load.checker.operations import contact_email
+from reference_app.local.seed import SeedResult
 
 WINDOW = (datetime(2030, 1, 9, tzinfo=UTC), datetime(2030, 1, 20, tzinfo=UTC))
 

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from load.common.audit import audit_history
-from load.common.gates import (
+from load.checker.audit import audit_history
+from load.reports.gates import (
     BOOKING_REQUEST_PREFIX,
     GateLimits,
     StatsRow,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from load.common.history import HistoryRecorder, read_history, write_history
+from load.checker.history import HistoryRecorder, read_history, write_history
 from tests.load.histories import book
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from load.common.history import read_history
+from load.checker.history import read_history
 from load.nemesis.owned_postgres import OwnedPostgresUnavailable, find_bindir
 from reference_app.faults import fault_env
 from tests.load.race_runs import run_race, summary_of

@@ -7,10 +7,10 @@ from __future__ import annotations
 import dataclasses
 
 from harness.exit_codes import NOT_JUDGED, PASSED, TARGET_FAILED
-from load.common.audit import audit_history
-from load.common.gates import BOOKING_REQUEST_PREFIX, Gate, GateLimits, StatsRow, audit_gates, latency_gates
-from load.common.operations import INTERRUPTED, Operation
-from load.common.report import RunSummary, console_lines, markdown
+from load.checker.audit import audit_history
+from load.checker.operations import INTERRUPTED, Operation
+from load.reports.gates import BOOKING_REQUEST_PREFIX, Gate, GateLimits, StatsRow, audit_gates, latency_gates
+from load.reports.report import RunSummary, console_lines, markdown
 from tests.load.histories import RUN, book, job, state
 
 BOOK = StatsRow(BOOKING_REQUEST_PREFIX, "POST", 2, 0, 10, 40, 80, 12, 120, 50)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from load.common.race_plan import (
+from load.scenarios.race_plan import (
     OFFSET,
     SAME_INSTANT,
     RacePlan,
@@ -17,7 +17,7 @@ from load.common.race_plan import (
     build_groups,
     interleave,
 )
-from load.shapes import SHAPES, stage_at
+from load.wiring.shapes import SHAPES, stage_at
 from tests.load.histories import T0
 
 

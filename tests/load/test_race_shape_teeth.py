@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reference_app.postgres_provider import ProvidedPostgres
+from reference_app.local.postgres_provider import ProvidedPostgres
 from tests.load.race_runs import caught, named_jobs, overfilled, race_against
 
 pytestmark = [pytest.mark.slow, pytest.mark.locust_race]

@@ -8,7 +8,8 @@ import argparse
 import socket
 from pathlib import Path
 
-from load.run import add_run_arguments, locust_command
+from load.launch import locust_command
+from load.run import add_run_arguments
 
 
 def command_for(*argv: str) -> list[str]:

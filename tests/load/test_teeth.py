@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reference_app.postgres_provider import ProvidedPostgres
+from reference_app.local.postgres_provider import ProvidedPostgres
 from tests.load.race_runs import run_race, summary_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.locust_race]

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 from litestar.testing import TestClient
 
+from reference_app.local.seed import SeedResult
 from reference_app.pages.session import SESSION_COOKIE
-from reference_app.seed import SeedResult
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

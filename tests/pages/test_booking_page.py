@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from reference_app.seed import SeedResult
+from reference_app.local.seed import SeedResult
 
 
 def test_page_shows_service_duration_and_business_zone(client: TestClient[Any], tenant: SeedResult) -> None:

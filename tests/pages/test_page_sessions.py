@@ -8,9 +8,9 @@ from typing import Any
 from litestar.testing import TestClient
 
 from reference_app.clock import SettableClock
+from reference_app.local.seed import SeedResult
 from reference_app.pages.csrf import LOGIN_CSRF_COOKIE
 from reference_app.pages.session import SESSION_COOKIE
-from reference_app.seed import SeedResult
 from tests.pages.page_calls import csrf_token, page_csrf, schedule_page, sign_in
 
 

@@ -10,8 +10,8 @@ import pytest
 from litestar.testing import TestClient
 
 from reference_app.app import create_app
+from reference_app.local.seed import SeedResult, seed
 from reference_app.pages.session import SESSION_COOKIE
-from reference_app.seed import SeedResult, seed
 from reference_app.settings import Settings
 from tests.integration.calls import book, create_job
 from tests.pages.page_calls import act, csrf_token, page_csrf, schedule_page, sign_in

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from reference_app.audit import ActiveJob, find_incidents
+from reference_app.operations.audit import ActiveJob, find_incidents
 
 T0 = datetime(2030, 1, 10, 15, 0, tzinfo=UTC)
 TENANT = uuid.uuid4()

@@ -17,12 +17,12 @@ def known_fault(monkeypatch: pytest.MonkeyPatch) -> str:
 
 def test_no_faults_by_default() -> None:
     assert Settings.from_env({}).faults == frozenset()
-    assert not Settings.from_env({}).has_fault("anything")
+    assert Settings.from_env({}).failpoints == frozenset()
 
 
 def test_named_and_allowed_fault_is_on(known_fault: str) -> None:
     settings = Settings.from_env(fault_env(known_fault))
-    assert settings.has_fault(known_fault)
+    assert settings.failpoints == {known_fault}
 
 
 def test_named_without_allowance_refuses_to_start(known_fault: str) -> None:

@@ -1,40 +1,42 @@
-"""The guard a writer runs under: the default locks per calendar over the whole interval and
-never pauses; each race_* variant changes exactly its own part, and only when switched on."""
+"""The locks a writer takes: by default its whole calendar over every hour bucket of the
+interval; each race_lock_* variant changes exactly its own part, and only when switched on."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from uuid import uuid4
+
 import pytest
 
-from reference_app.capacity import SLOW_COUNT_SECONDS, GuardMode, guard_mode
-from reference_app.faults import fault_env
+from reference_app.capacity import lock_buckets, lock_keys
+from reference_app.failpoints import failpoints
 from reference_app.settings import Settings
 
+TENANT, SERVICE = uuid4(), uuid4()
+START, END = datetime(2030, 1, 10, 9, 30, tzinfo=UTC), datetime(2030, 1, 10, 12, 30, tzinfo=UTC)
+FIRST, LAST = lock_buckets(START, END)
 
-def test_the_default_guard_locks_the_calendar_and_never_pauses() -> None:
-    settings = Settings.from_env({})
-    assert guard_mode(settings) == GuardMode()
-    assert guard_mode(settings, admin=True) == GuardMode()
+
+def test_the_default_locks_the_calendar_over_the_whole_interval() -> None:
+    assert LAST > FIRST
+    assert lock_keys(TENANT, START, END, SERVICE) == (TENANT, FIRST, LAST)
 
 
 @pytest.mark.parametrize(
-    ("fault", "public", "admin"),
+    ("fault", "keys"),
     [
-        ("race_lock_per_service", GuardMode(per_service=True), GuardMode(per_service=True)),
-        ("race_lock_first_hour_only", GuardMode(first_hour_only=True), GuardMode(first_hour_only=True)),
-        ("race_admin_writes_unlocked", GuardMode(), GuardMode(locked=False)),
-        (
-            "race_slow_capacity_count",
-            GuardMode(pause_after_count=SLOW_COUNT_SECONDS),
-            GuardMode(pause_after_count=SLOW_COUNT_SECONDS),
-        ),
+        ("race_lock_per_service", (SERVICE, FIRST, LAST)),
+        ("race_lock_first_hour_only", (TENANT, FIRST, FIRST)),
+        ("race_admin_writes_unlocked", (TENANT, FIRST, LAST)),
+        ("race_slow_capacity_count", (TENANT, FIRST, LAST)),
     ],
 )
-def test_each_variant_changes_only_its_part(fault: str, public: GuardMode, admin: GuardMode) -> None:
-    settings = Settings.from_env(fault_env(fault))
-    assert guard_mode(settings) == public
-    assert guard_mode(settings, admin=True) == admin
+def test_each_variant_changes_only_its_part(fault: str, keys: tuple[object, int, int]) -> None:
+    with failpoints({fault}):
+        assert lock_keys(TENANT, START, END, SERVICE) == keys
+    assert lock_keys(TENANT, START, END, SERVICE) == (TENANT, FIRST, LAST)
 
 
-def test_guard_off_unlocks_every_writer() -> None:
-    settings = Settings.from_env({"BOOKING_CONCURRENCY_GUARD": "off"})
-    assert not guard_mode(settings).locked and not guard_mode(settings, admin=True).locked
+def test_guard_off_is_the_guard_off_failpoint() -> None:
+    assert "race_guard_off" in Settings.from_env({"BOOKING_CONCURRENCY_GUARD": "off"}).failpoints
+    assert Settings.from_env({}).failpoints == frozenset()

@@ -13,8 +13,8 @@ import pytest
 from harness.exit_codes import CannotJudge
 from harness.preflight import ROLES, Needs, PreflightError, preflight, redact
 from harness.target import Target
-from reference_app.local_stack import free_port
-from reference_app.postgres_provider import ProvidedPostgres, scratch_database
+from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
+from reference_app.local.stack import free_port
 from tests.checklists.route_server import Answer, Request, RouteServer, serving
 
 HEALTHY = {

@@ -1,0 +1,1 @@
+"""The run's gates (latency, failures, the audit's verdict) and its summary report."""

@@ -1,0 +1,173 @@
+"""Mix: realistic traffic. Visitors look up availability over the coming weeks (now and then a
+whole month) and book slots spread over many days, some with an Idempotency-Key and a retry;
+staff sign in, list jobs, confirm or decline pending bookings and cancel some, only ever
+touching jobs of this run. The audit then judges every booking, cancellations included.
+
+    python -m load run --scenario mix --users 100 --duration 60s
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import msgspec
+from locust import events, task
+
+from load.checker.operations import Kind, request_of_email
+from load.scenarios.admin_sign_in import admin_headers
+from load.scenarios.booking_client import book_maybe_keyed, move_job
+from load.wiring.context import RunContext
+from load.wiring.harness_user import HarnessUser
+from load.wiring.locust_hooks import install_harness
+from load.wiring.table_shape import TableShape
+
+__all__ = ["Staff", "TableShape", "Visitor"]
+
+BOOKABLE_ROLES = ("standard", "consultation", "workshop", "callout")
+LOOK_AHEAD_DAYS = 28
+
+# Signing in verifies an argon2 password hash: slow on purpose (about 0.1 s of CPU), and once
+# per staff session, so it gets a limit of its own; every other endpoint keeps the default.
+LOGIN_P95_LIMIT_MS = 2000.0
+
+
+def prepare(ctx: RunContext) -> dict[str, Any]:
+    """One sign-in on the master proves the credentials before any staff user signs in: a
+    wrong password fails the run's setup once instead of locking the account out."""
+    assert ctx.target is not None
+    return {"adminVerified": bool(admin_headers(ctx.target))}
+
+
+install_harness(events, "mix", prepare, endpoint_limits={"POST /auth/login": LOGIN_P95_LIMIT_MS})
+
+
+class _Slot(msgspec.Struct, rename="camel"):
+    start_time: str
+    remaining: int
+
+
+class _Availability(msgspec.Struct):
+    slots: list[_Slot]
+
+
+# A typed decoder reads a month of slots several times faster than json.loads: the generator
+# shares the machine with the service when run locally, so its CPU is the service's loss.
+_AVAILABILITY = msgspec.json.Decoder(_Availability)
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+class Visitor(HarnessUser):
+    weight = 9
+
+    def on_start(self) -> None:
+        super().on_start()
+        assert self.ctx.target is not None
+        self.services = {r: s for r in BOOKABLE_ROLES if (s := self.ctx.target.service(r))}
+        self.seen: list[tuple[str, str]] = []  # (service id, slot start) with places left
+
+    def _availability(self, service_id: str, first: date, days: int, name: str) -> None:
+        params = f"start={first.isoformat()}&end={(first + timedelta(days=days - 1)).isoformat()}"
+        with self.client.get(
+            f"/services/{service_id}/availability?{params}", name=name, catch_response=True
+        ) as response:
+            try:
+                slots = _AVAILABILITY.decode(response.content or b"").slots
+            except msgspec.DecodeError:  # a ValidationError too
+                response.failure(f"malformed availability ({response.status_code})")
+                return
+            self.seen = [(service_id, s.start_time) for s in slots if s.remaining > 0]
+
+    @task(4)
+    def look_at_a_week(self) -> None:
+        service_id = random.choice(list(self.services.values()))
+        first = _today() + timedelta(days=random.randint(0, LOOK_AHEAD_DAYS))
+        self._availability(service_id, first, 7, "GET /services/[id]/availability (7 days)")
+
+    @task(1)
+    def look_at_a_month(self) -> None:
+        service_id = random.choice(list(self.services.values()))
+        self._availability(service_id, _today(), 31, "GET /services/[id]/availability (31 days)")
+
+    @task(3)
+    def book(self) -> None:
+        if not self.seen:
+            self.look_at_a_week()
+        if not self.seen:
+            return
+        service_id, start = self.seen.pop(random.randrange(len(self.seen)))
+        book_maybe_keyed(self, self.ctx, service_id=service_id, slot_start=start)
+
+
+class Staff(HarnessUser):
+    weight = 1
+
+    def on_start(self) -> None:
+        super().on_start()
+        target = self.ctx.target
+        self.headers: dict[str, str] = {}
+        if target is None or not self.ctx.setup.get("adminVerified"):
+            return
+        with self.client.post(
+            "/auth/login",
+            json={"email": target.admin_email, "password": target.admin_password},
+            name="POST /auth/login",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"login failed: {response.status_code}")
+                return
+            self.headers = {"Authorization": f"Bearer {response.json()['token']}"}
+
+    def _our_jobs(
+        self, status: str | None, name: str, first: date | None = None, days: int = LOOK_AHEAD_DAYS + 7
+    ) -> list[dict[str, Any]]:
+        first = first or _today()
+        params = f"start={first.isoformat()}&end={(first + timedelta(days=days - 1)).isoformat()}"
+        if status:
+            params += f"&status={status}"
+        with self.client.get(
+            f"/jobs?{params}", headers=self.headers, name=name, catch_response=True
+        ) as response:
+            try:
+                jobs = response.json()["jobs"]
+            except (ValueError, KeyError, TypeError):
+                response.failure(f"malformed job list ({response.status_code})")
+                return []
+        # Only this run's jobs: on a shared staging tenant, other people's bookings are not ours to move.
+        return [j for j in jobs if request_of_email((j.get("contact") or {}).get("email"), self.ctx.run_id)]
+
+    def _some_week(self) -> date:
+        return _today() + timedelta(days=random.randint(0, LOOK_AHEAD_DAYS))
+
+    # The calendar: mostly a week, now and then the whole horizon (every job of the run).
+    @task(3)
+    def look_at_a_week(self) -> None:
+        if self.headers:
+            self._our_jobs(None, "GET /jobs (week)", self._some_week(), 7)
+
+    @task(1)
+    def look_at_everything(self) -> None:
+        if self.headers:
+            self._our_jobs(None, "GET /jobs")
+
+    @task(2)
+    def answer_pending(self) -> None:
+        if not self.headers:
+            return
+        pending = self._our_jobs("pending-confirmation", "GET /jobs (pending)")
+        if pending:
+            action: Kind = "confirm" if random.random() < 0.75 else "decline"
+            move_job(self, self.ctx, action, random.choice(pending)["id"], self.headers)
+
+    @task(1)
+    def cancel_one(self) -> None:
+        if not self.headers:
+            return
+        scheduled = self._our_jobs("scheduled", "GET /jobs (week, scheduled)", self._some_week(), 7)
+        if scheduled:
+            move_job(self, self.ctx, "cancel", random.choice(scheduled)["id"], self.headers)
