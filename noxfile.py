@@ -7,7 +7,8 @@ from pathlib import Path
 
 import nox
 
-nox.options.default_venv_backend = "venv"
+# uv when it is installed (venvs in seconds; .ci/run installs it), else the standard library venv.
+nox.options.default_venv_backend = "uv|venv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "tests"]
 
