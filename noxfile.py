@@ -139,7 +139,9 @@ def load_teeth(session: nox.Session) -> None:
     for scenario, *options in RACE_AND_MIX_RUNS:
         session.run("python", "-m", "load", "run", "--scenario", scenario, *options)
     # tests/load only: collecting the rest of tests/ would need the checklists and e2e extras.
-    session.run("pytest", "-m", "locust_race", "tests/load", *session.posargs)
+    # Two races at a time, test by test (each starts a stack of its own): their verdicts are
+    # audits of what was stored, not latencies, and hold on two shared cores.
+    session.run("pytest", "-n", "2", "--dist", "load", "-m", "locust_race", "tests/load", *session.posargs)
 
 
 @nox.session
