@@ -137,7 +137,8 @@ def django_appointment_stack(
     if port:
         ensure_port_free(host, port)
     port = port or free_port(host)
-    base = log_dir or Path(os.environ.get("STACK_LOG_DIR", "artifacts/logs"))
+    # Absolute: gunicorn runs in the site's folder, and the mail folder goes in the target file.
+    base = (log_dir or Path(os.environ.get("STACK_LOG_DIR", "artifacts/logs"))).resolve()
     run_dir = run_log_dir(base / "django-appointment", port)
     mail_dir, site_dir = run_dir / "mail", run_dir / "site"
     mail_dir.mkdir(parents=True)
@@ -159,7 +160,9 @@ def django_appointment_stack(
             "DJANGO_MAIL_DIR": str(mail_dir),
             **database_env(url),
         }
-        _run([str(python), "-m", "django", "migrate", "--noinput"], env=env, log=setup_log, timeout=600)
+        django = [str(python), "-m", "django"]
+        _run([*django, "makemigrations", "appointment", "--noinput"], env=env, log=setup_log, timeout=300)
+        _run([*django, "migrate", "--noinput"], env=env, log=setup_log, timeout=600)
         seed_env = {**env, "SEED_ADMIN_PASSWORD": secrets.token_urlsafe(16)}
         seed = json.loads(
             _run(
