@@ -61,8 +61,9 @@ def app_virtualenv(log: Path, cache: Path | None = None) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if python.exists() and stamp.exists() and json.loads(stamp.read_text()) == list(REQUIREMENTS):
             return python
+        for left in folder.parent.glob(f"{folder.name}.partial-*"):  # an interrupted build's
+            shutil.rmtree(left, ignore_errors=True)
         partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
-        shutil.rmtree(partial, ignore_errors=True)
         _run([sys.executable, "-m", "venv", str(partial)], log=log, timeout=300)
         pip = [str(partial / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
         _run([*pip, *REQUIREMENTS], log=log, timeout=900)
