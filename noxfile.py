@@ -24,8 +24,9 @@ def install(session: nox.Session, *extras: str) -> None:
 # worker (--dist loadfile), so a module's server or moto fixture starts once.
 TEST_WORKERS = ("-n", "2", "--dist", "loadfile")
 # The Locust teeth (a real race on a stack of its own, each a minute or more) run in
-# `nox -s load_teeth`, which CI runs; a `-m` of your own after `--` replaces this one.
-NOT_LOCUST_RACES = ("-m", "not locust_race")
+# `nox -s load_teeth`, which CI runs; the adapters' tests against other systems (each installs
+# and serves that system) in `nox -s adapters`. A `-m` of your own after `--` replaces this one.
+KEPT_OUT_OF_TESTS = ("-m", "not locust_race and not adapter_django")
 
 
 @nox.session
@@ -34,7 +35,15 @@ def tests(session: nox.Session) -> None:
     over xdist workers; `-- -n 0` runs it in one process, `-- tests/unit` runs one folder."""
     # checklists + e2e: the checklist's tests draw plots and open its report in Chromium.
     install(session, "stack", "test", "load", "checklists", "e2e")
-    session.run("pytest", *TEST_WORKERS, *NOT_LOCUST_RACES, *(session.posargs or ("tests", "properties")))
+    session.run("pytest", *TEST_WORKERS, *KEPT_OUT_OF_TESTS, *(session.posargs or ("tests", "properties")))
+
+
+@nox.session
+def adapters(session: nox.Session) -> None:
+    """The adapters against the real systems they drive: django-appointment 3.12 in a virtualenv
+    of its own (built once under ~/.cache/booking-harness), on PostgreSQL, under gunicorn."""
+    install(session, "stack", "test")
+    session.run("pytest", "-m", "adapter_django", *(session.posargs or ("tests/adapters",)))
 
 
 @nox.session
