@@ -22,7 +22,9 @@ PROG = "python -m harness race"
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m harness", description="Commands that run through adapters.")
     commands = top.add_subparsers(dest="command", required=True)
-    race = commands.add_parser("race", help="N clients book one free slot together, round after round; audited")
+    race = commands.add_parser(
+        "race", help="N clients book one free slot together, round after round; audited"
+    )
     race.add_argument(
         "--target-file",
         help="target description JSON, naming its adapter (docs/reference/target-file.md) "
@@ -31,8 +33,12 @@ def parser() -> argparse.ArgumentParser:
     race.add_argument(
         "--clients", type=positive_int, default=10, help="racers per round, 2 or more (default: 10)"
     )
-    race.add_argument("--rounds", type=positive_int, default=5, help="rounds, one free slot each (default: 5)")
-    race.add_argument("--role", help="the service role to race for (default: standard, else the first role named)")
+    race.add_argument(
+        "--rounds", type=positive_int, default=5, help="rounds, one free slot each (default: 5)"
+    )
+    race.add_argument(
+        "--role", help="the service role to race for (default: standard, else the first role named)"
+    )
     race.add_argument("--results-dir", help="where the reports go (default: artifacts/race/<timestamp>)")
     return top
 
@@ -63,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise CannotJudge(f"--clients {args.clients}: a race needs at least {MIN_RACE_USERS} clients")
         explicit = resolve_target(target_file=args.target_file)
         if explicit is None:
-            print("no target given: starting the local reference stack (PostgreSQL, 2 servers)...", flush=True)
+            print(
+                "no target given: starting the local reference stack (PostgreSQL, 2 servers)...", flush=True
+            )
         with harness_target(explicit) as target:
             return race(args, target)
 

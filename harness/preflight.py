@@ -317,7 +317,9 @@ def preflight(
         found = adapter_preflight(system)
     finally:
         system.close()
-    return PreflightResult(target, summary=f"preflight ok: adapter {system.name} at {target.base_url}: {found}")
+    return PreflightResult(
+        target, summary=f"preflight ok: adapter {system.name} at {target.base_url}: {found}"
+    )
 
 
 def reference_preflight(

@@ -110,7 +110,7 @@ def _free(slots: Sequence[Slot], capacity: int, after: datetime) -> list[Slot]:
     picked: list[Slot] = []
     for slot in sorted(slots, key=lambda s: s.interval.start):
         whole = slot.remaining is None or slot.remaining >= capacity
-        clear = all(p.interval.end <= slot.interval.start for p in picked)
+        clear = not picked or picked[-1].interval.end <= slot.interval.start
         if whole and clear and slot.interval.start > after:
             picked.append(slot)
     return picked
@@ -135,7 +135,9 @@ def pick_service(system: BookingSystem, role: str | None) -> Service:
     services = system.services()
     if role is not None:
         if role not in services:
-            raise CannotJudge(f"the target names no service for the role {role!r} (it names {sorted(services)})")
+            raise CannotJudge(
+                f"the target names no service for the role {role!r} (it names {sorted(services)})"
+            )
         return services[role]
     for candidate in (*RACING_ROLES, *sorted(services)):
         if candidate in services:
@@ -143,7 +145,9 @@ def pick_service(system: BookingSystem, role: str | None) -> Service:
     raise CannotJudge('the target names no service to race for: add one to "services" in the target file')
 
 
-def race_round(system: BookingSystem, number: int, service: Service, slot: Slot, clients: Sequence[Client]) -> Round:
+def race_round(
+    system: BookingSystem, number: int, service: Service, slot: Slot, clients: Sequence[Client]
+) -> Round:
     """Prepare one booking per client in its own thread, then release every commit at once."""
     barrier = threading.Barrier(len(clients))
     attempts: list[Attempt | None] = [None] * len(clients)
@@ -232,9 +236,22 @@ def judge(rounds: Sequence[Round], final: FinalState | None) -> Verdict:
         headline = f"{len(found)} over-booked slot(s), {len(missing)} acknowledged booking(s) missing"
         return Verdict(TARGET_FAILED, headline, tuple(found), tuple(missing), tuple(notes))
     if final is None:
-        return Verdict(NOT_JUDGED, "no over-booking acknowledged, but the final state cannot be read", (), (), tuple(notes))
-    taken = sum(1 for r in rounds for a in r.attempts if isinstance(a.outcome, Refused) and a.outcome.reason == "taken")
-    headline = f"{len(booked)} booked over {len(rounds)} round(s), {taken} refused as taken, no slot over capacity"
+        return Verdict(
+            NOT_JUDGED,
+            "no over-booking acknowledged, but the final state cannot be read",
+            (),
+            (),
+            tuple(notes),
+        )
+    taken = sum(
+        1
+        for r in rounds
+        for a in r.attempts
+        if isinstance(a.outcome, Refused) and a.outcome.reason == "taken"
+    )
+    headline = (
+        f"{len(booked)} booked over {len(rounds)} round(s), {taken} refused as taken, no slot over capacity"
+    )
     return Verdict(PASSED, headline, notes=tuple(notes))
 
 
@@ -256,7 +273,9 @@ def _overbooked_in(final: FinalState) -> list[Overbooked]:
     records = {b.booking_id: b for b in final.bookings}
     for b in final.bookings:
         if b.occupies:
-            by_calendar[b.calendar].append(Occupancy(b.booking_id, b.interval.start, b.interval.end, b.capacity))
+            by_calendar[b.calendar].append(
+                Occupancy(b.booking_id, b.interval.start, b.interval.end, b.capacity)
+            )
     found = []
     for calendar, occupancies in sorted(by_calendar.items()):
         for breach in find_overbookings(occupancies):
@@ -282,4 +301,3 @@ def final_state_of(system: BookingSystem, rounds: Sequence[Round]) -> FinalState
         return None
     first, last = audit_window(rounds)
     return system.final_state(first, last)
-

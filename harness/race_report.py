@@ -70,9 +70,8 @@ def markdown(data: dict[str, Any]) -> str:
         lines += ["## Over-booked slots", ""]
         for o in data["overbooked"]:
             named = ", ".join(f"`{b}` ({c})" for b, c in zip(o["booking_ids"], o["clients"], strict=True))
-            lines.append(
-                f"- {o['interval'][0]} .. {o['interval'][1]}, capacity {o['capacity']} ({o['evidence']}): {named}"
-            )
+            start, end = o["interval"]
+            lines.append(f"- {start} .. {end}, capacity {o['capacity']} ({o['evidence']}): {named}")
         lines.append("")
     if data["missing"]:
         lines += ["## Acknowledged but missing from the final state", ""]

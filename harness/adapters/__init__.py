@@ -9,8 +9,8 @@ the harness is installed unchanged. An adapter class is called as `Class(target,
 - `preflight() -> str`: prove in seconds that the target can be judged, return one line saying
   what was found, raise `CannotJudge` with one line otherwise;
 - `candidate_slots(service_id, first, last) -> Sequence[Slot]` (harness.model.ProposesSlots):
-  the slots a race may aim at,
-  for a system that cannot list its free slots (no "availability" capability).
+  the slots a race may aim at, for a system that cannot list its free slots (no
+  "availability" capability).
 
 A name that resolves to nothing, or to a class that is not an adapter, is `AdapterError`: one
 line, exit code 2 (harness/exit_codes.py).
@@ -48,7 +48,8 @@ def adapter_class(name: str) -> type[Any]:
     module_name, _, class_name = spec.partition(":")
     if not module_name or not class_name or not class_name.isidentifier():
         raise AdapterError(
-            f"unknown adapter {name!r}: name one of {sorted(REGISTERED)} or an importable module:Class; {_FIX}"
+            f"unknown adapter {name!r}: name one of {sorted(REGISTERED)} or an importable "
+            f"module:Class; {_FIX}"
         )
     try:
         module = importlib.import_module(module_name)

@@ -1,6 +1,6 @@
-"""The reference service's JSON API as an adapter: the default, and the model for any system
-with a JSON API like it. One keep-alive HTTP client per adapter, shared by the racing threads.
-"""
+"""The reference service's JSON API as an adapter: the default, and the example of an adapter
+for any system with a JSON API like it. One keep-alive HTTP client per adapter, shared by the
+racing threads."""
 
 from __future__ import annotations
 
@@ -11,21 +11,9 @@ from typing import Any
 
 import httpx
 
+from harness import model
 from harness.exit_codes import CannotJudge, first_line
-from harness.model import (
-    Booked,
-    BookingRecord,
-    Capability,
-    Client,
-    FinalState,
-    Interval,
-    Outcome,
-    Refused,
-    Service,
-    Slot,
-    Unknown,
-)
-from harness.preflight import DEFAULT_TIMEOUT_S, Needs, reference_preflight
+from harness.preflight import Needs, reference_preflight
 from harness.target import Target
 
 
@@ -35,22 +23,23 @@ def _instant(value: str) -> datetime:
 
 def _error_code(response: httpx.Response) -> str:
     try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
+        error = response.json()["error"]
+        return str(error["code"])
+    except (ValueError, KeyError, TypeError):
         return ""
-    return str(error.get("code", "")) if isinstance(error, Mapping) else ""
 
 
-def judge_booking(response: httpx.Response) -> Outcome:
+def judge_booking(response: httpx.Response) -> model.Outcome:
     """201 booked; 409 the slot is taken; 422 a rule (or the request) refused; else unknown."""
     if response.status_code == 201:
         job = response.json()["job"]
-        return Booked(job["id"], Interval(_instant(job["startTime"]), _instant(job["endTime"])), job["status"])
+        interval = model.Interval(_instant(job["startTime"]), _instant(job["endTime"]))
+        return model.Booked(job["id"], interval, job["status"])
     if response.status_code == 409:
-        return Refused("taken", _error_code(response) or "slot_unavailable")
+        return model.Refused("taken", _error_code(response) or "slot_unavailable")
     if response.status_code == 422:
-        return Refused("rule", _error_code(response) or "unprocessable", response.text[:200])
-    return Unknown(f"HTTP {response.status_code}")
+        return model.Refused("rule", _error_code(response) or "unprocessable", response.text[:200])
+    return model.Unknown(f"HTTP {response.status_code}")
 
 
 @dataclass
@@ -60,69 +49,72 @@ class PreparedPost:
     http: httpx.Client
     request: httpx.Request
 
-    def commit(self) -> Outcome:
+    def commit(self) -> model.Outcome:
         try:
             return judge_booking(self.http.send(self.request))
         except httpx.TimeoutException:
-            return Unknown("timeout")
+            return model.Unknown("timeout")
         except httpx.TransportError as exc:
-            return Unknown(f"{type(exc).__name__}: {first_line(exc)}")
+            return model.Unknown(f"{type(exc).__name__}: {first_line(exc)}")
 
 
 class ReferenceApi:
     name = "reference"
-    capabilities = frozenset(Capability)  # the reference service has every one
+    capabilities = frozenset(model.Capability)  # the reference service has every one
 
     def __init__(self, target: Target, options: Mapping[str, Any] | None = None) -> None:
         self.target = target
-        options = options or {}
         self.http = httpx.Client(
             base_url=target.base_url,
-            timeout=float(options.get("timeout", 30.0)),
+            timeout=float((options or {}).get("timeout", 30.0)),
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=200),
         )
-        self._services: dict[str, Service] = {}
+        self._services: dict[str, model.Service] = {}
 
     def preflight(self) -> str:
         needs = Needs(any_role_of=tuple(self.target.services), audit=True)
-        return reference_preflight(self.target, needs, timeout=DEFAULT_TIMEOUT_S, http=self.http).line()
+        return reference_preflight(self.target, needs, http=self.http).line()
 
-    def _read_service(self, service_id: str) -> Service:
-        response = self.http.get(f"/services/{service_id}")
+    def _get(self, path: str, **params: str) -> Any:
+        response = self.http.get(path, params=params)
         if response.status_code != 200:
-            raise CannotJudge(f"GET /services/{service_id} at {self.target.base_url} answered {response.status_code}")
-        body = response.json()
-        settings = body.get("bookingSettings") or {}
-        return Service(
-            id=str(body["id"]),
-            name=str(body["name"]),
-            capacity=int(settings.get("maxBookingsPerSlot", 1)),
-            requires_confirmation=bool(settings.get("requireConfirmation", False)),
-            calendar=str(body.get("businessName", "")),
-        )
+            raise CannotJudge(f"GET {path} at {self.target.base_url} answered {response.status_code}")
+        return response.json()
 
-    def services(self) -> Mapping[str, Service]:
-        if not self._services:
-            self._services = {role: self._read_service(sid) for role, sid in self.target.services.items()}
+    def services(self) -> Mapping[str, model.Service]:
+        for role, service_id in self.target.services.items():
+            if role not in self._services:
+                body = self._get(f"/services/{service_id}")
+                settings = body.get("bookingSettings") or {}
+                self._services[role] = model.Service(
+                    id=str(body["id"]),
+                    name=str(body["name"]),
+                    capacity=int(settings.get("maxBookingsPerSlot", 1)),
+                    requires_confirmation=bool(settings.get("requireConfirmation", False)),
+                    calendar=str(body.get("businessName", "")),  # a business's services share its time
+                )
         return self._services
 
-    def availability(self, service_id: str, first: date, last: date) -> Sequence[Slot]:
-        slots: list[Slot] = []
+    def availability(self, service_id: str, first: date, last: date) -> Sequence[model.Slot]:
+        slots: list[model.Slot] = []
         while first <= last:  # the API answers at most 62 days at a time
-            chunk_end = min(last, first + timedelta(days=61))
-            params = {"start": first.isoformat(), "end": chunk_end.isoformat()}
-            response = self.http.get(f"/services/{service_id}/availability", params=params)
-            if response.status_code != 200:
-                raise CannotJudge(f"availability of {service_id} answered {response.status_code}")
-            slots += [
-                Slot(service_id, Interval(_instant(s["startTime"]), _instant(s["endTime"])), s.get("remaining"))
-                for s in response.json()["slots"]
-            ]
-            first = chunk_end + timedelta(days=1)
+            end = min(last, first + timedelta(days=61))
+            body = self._get(
+                f"/services/{service_id}/availability", start=first.isoformat(), end=end.isoformat()
+            )
+            for slot in body["slots"]:
+                interval = model.Interval(_instant(slot["startTime"]), _instant(slot["endTime"]))
+                slots.append(model.Slot(service_id, interval, slot.get("remaining")))
+            first = end + timedelta(days=1)
         return slots
 
     def prepare_booking(
-        self, service_id: str, interval: Interval, client: Client, *, idempotency_key: str | None = None
+        self,
+        service_id: str,
+        interval: model.Interval,
+        client: model.Client,
+        *,
+        idempotency_key: str | None = None,
     ) -> PreparedPost:
         contact = {"name": client.name, "email": client.email}
         if client.phone:
@@ -134,34 +126,35 @@ class ReferenceApi:
         request = self.http.build_request("POST", f"/services/{service_id}/book", json=body, headers=headers)
         return PreparedPost(self.http, request)
 
-    def final_state(self, first: date, last: date) -> FinalState:
+    def final_state(self, first: date, last: date) -> model.FinalState:
         """From the database when the target names it, else the admin API's job list after one
         sign-in: the load audit's own readers."""
-        from load.checker import final_state as audit_state
+        from load.checker import final_state as audit
 
-        window = (datetime.combine(first, time.min, UTC), datetime.combine(last + timedelta(days=1), time.min, UTC))
+        window = (datetime.combine(first, time.min, UTC), datetime.combine(last, time.max, UTC))
         calendars = {service.id: service.calendar for service in self.services().values()}
         try:
             if self.target.database_url:
-                read = audit_state.read_from_database(self.target.database_url, list(calendars), window)
+                read = audit.read_from_database(self.target.database_url, list(calendars), window)
             else:
-                read = audit_state.read_from_admin_api(self.target, window)
-        except audit_state.FinalStateError as exc:
-            raise CannotJudge(f"cannot read the final state: {exc}") from None
-        records = [
-            BookingRecord(
-                booking_id=job.id,
-                service_id=job.service_id or "",
-                interval=Interval(job.start, job.end),
-                status=job.status,
+                read = audit.read_from_admin_api(self.target, window)
+        except audit.FinalStateError as exc:
+            raise CannotJudge(f"cannot read the final state of {self.target.base_url}: {exc}") from None
+        business = next(iter(calendars.values()), "")
+        records = tuple(
+            model.BookingRecord(
+                job.id,
+                job.service_id or "",
+                model.Interval(job.start, job.end),
+                job.status,
                 occupies=job.active,
                 capacity=read.capacity(job.service_id),
-                calendar=calendars.get(job.service_id or "", next(iter(calendars.values()), "")),
+                calendar=calendars.get(job.service_id or "", business),
                 client_email=job.contact_email,
             )
             for job in read.jobs.values()
-        ]
-        return FinalState(tuple(records), "database" if read.source == "database" else "admin API")
+        )
+        return model.FinalState(records, "database" if read.source == "database" else "admin API")
 
     def close(self) -> None:
         self.http.close()

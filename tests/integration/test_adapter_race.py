@@ -26,7 +26,8 @@ from reference_app.local.stack import free_port, local_stack
 
 pytestmark = pytest.mark.slow
 REPO_ROOT = Path(__file__).resolve().parents[2]
-STACK_ENV = {"ABUSE_LIMITS": "off"}
+# No moto server and no sender: the bookings' emails are only queued (nothing leaves the machine).
+STACK_ENV = {"ABUSE_LIMITS": "off", "EMAIL_SENDER_ENABLED": "false"}
 BROKEN = fault_env("race_guard_off", "race_slow_capacity_count")
 
 
@@ -43,15 +44,26 @@ def broken(log_dir: Path) -> Iterator[Target]:
         yield Target.from_json(info.target_json(), local=True)
 
 
-def race(target: Target, folder: Path, *options: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+def race(
+    target: Target, folder: Path, *options: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     folder.mkdir(parents=True, exist_ok=True)
     target_file = folder / "target.json"
     target_file.write_text(json.dumps(target.to_json()))
     results = folder / "results"
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
     done = subprocess.run(
-        [sys.executable, "-m", "harness", "race", "--target-file", str(target_file), *options]
-        + ["--results-dir", str(results)],
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "race",
+            "--target-file",
+            str(target_file),
+            *options,
+            "--results-dir",
+            str(results),
+        ],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -78,7 +90,9 @@ def test_the_reference_adapter_books_refuses_and_reads_the_final_state(reference
         assert again == Refused("taken", "slot_unavailable")
         past = Interval(slot.interval.start - timedelta(days=30), slot.interval.end - timedelta(days=30))
         refused = book(system, standard.id, past, Client("Late", "late@harness.example.com"))
-        assert isinstance(refused, Refused) and refused.reason == "rule" and refused.code in BOOKING_RULE_CODES
+        assert (
+            isinstance(refused, Refused) and refused.reason == "rule" and refused.code in BOOKING_RULE_CODES
+        )
         day = slot.interval.start.date()
         through_admin_api = ReferenceApi(replace(reference, database_url=None), {})
         try:
@@ -103,7 +117,9 @@ def test_a_booking_nobody_answers_is_unknown(reference: Target) -> None:
     dead = ReferenceApi(replace(reference, base_url=f"http://127.0.0.1:{free_port()}", urls=()), {})
     start = datetime.now(UTC) + timedelta(days=3)
     try:
-        outcome = book(dead, "any", Interval(start, start + timedelta(hours=1)), Client("A", "a@harness.example.com"))
+        outcome = book(
+            dead, "any", Interval(start, start + timedelta(hours=1)), Client("A", "a@harness.example.com")
+        )
     finally:
         dead.close()
     assert isinstance(outcome, Unknown) and "ConnectError" in outcome.why

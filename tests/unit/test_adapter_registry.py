@@ -102,7 +102,10 @@ def test_the_reference_is_the_default_and_opens() -> None:
         ("nonsense", "unknown adapter 'nonsense': name one of ['django-appointment', 'reference']"),
         ("no_such_package.adapter:Thing", "cannot import no_such_package.adapter"),
         (f"{__name__}:Missing", f"{__name__} has no class Missing"),
-        (f"{__name__}:NotAnAdapter", "is not a booking-system adapter (it lacks availability, prepare_booking"),
+        (
+            f"{__name__}:NotAnAdapter",
+            "is not a booking-system adapter (it lacks availability, prepare_booking",
+        ),
         (f"{__name__}:target", f"{__name__} has no class target"),
         (f"{__name__}:", "unknown adapter"),
     ],
@@ -122,7 +125,9 @@ def test_an_instance_without_the_protocols_attributes_is_refused() -> None:
 
 def test_the_target_file_and_the_environment_name_the_adapter(tmp_path: Any) -> None:
     path = tmp_path / "target.json"
-    path.write_text(f'{{"baseUrl": "{DEAD}", "adapter": "{__name__}:OwnSystem", "adapterOptions": {{"a": 1}}}}')
+    path.write_text(
+        f'{{"baseUrl": "{DEAD}", "adapter": "{__name__}:OwnSystem", "adapterOptions": {{"a": 1}}}}'
+    )
     read = load_target_file(path)
     assert (read.adapter, read.adapter_options) == (f"{__name__}:OwnSystem", {"a": 1})
     assert Target.from_json(read.to_json()) == read
@@ -136,4 +141,7 @@ def test_the_target_file_and_the_environment_name_the_adapter(tmp_path: Any) -> 
 def test_another_adapters_preflight_is_its_own() -> None:
     """A system that is not the reference API is not refused for lacking GET /health."""
     result = preflight(target(f"{__name__}:OwnSystem", region="eu"))
-    assert result.line() == f"preflight ok: adapter own-system at {DEAD}: own system answers (options {{'region': 'eu'}})"
+    assert (
+        result.line()
+        == f"preflight ok: adapter own-system at {DEAD}: own system answers (options {{'region': 'eu'}})"
+    )

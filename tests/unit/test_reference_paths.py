@@ -26,6 +26,7 @@ EXEMPT = (
     "reference_app/",  # the reference service
     "tests/integration/",  # the reference service's own tests
     "tests/pages/",
+    "tests/unit/test_reference_paths.py",  # this test's own examples
 )
 SKIPPED_FOLDERS = {".git", ".nox", ".venv", "site", "artifacts", "node_modules", "__pycache__"}
 
@@ -127,4 +128,6 @@ def test_no_new_module_builds_a_reference_api_path() -> None:
 
 def test_the_to_do_list_only_shrinks() -> None:
     done = sorted(NOT_YET_BEHIND_AN_ADAPTER - set(modules_building_reference_paths()))
-    assert not done, f"these no longer build reference API paths: remove them from NOT_YET_BEHIND_AN_ADAPTER: {done}"
+    assert not done, (
+        f"these no longer build reference API paths: remove them from NOT_YET_BEHIND_AN_ADAPTER: {done}"
+    )
