@@ -233,7 +233,11 @@ def judge(rounds: Sequence[Round], final: FinalState | None) -> Verdict:
         missing = [a.outcome.booking_id for _, a in booked if isinstance(a.outcome, Booked)]
         missing = [booking_id for booking_id in missing if booking_id not in held]
     if found or missing:
-        headline = f"{len(found)} over-booked slot(s), {len(missing)} acknowledged booking(s) missing"
+        slots = len({(o.calendar, o.interval) for o in found})
+        headline = (
+            f"{slots} over-booked slot(s) ({len(found)} finding(s) with their evidence), "
+            f"{len(missing)} acknowledged booking(s) missing"
+        )
         return Verdict(TARGET_FAILED, headline, tuple(found), tuple(missing), tuple(notes))
     if final is None:
         return Verdict(

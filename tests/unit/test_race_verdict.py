@@ -75,6 +75,7 @@ def test_two_occupying_bookings_of_one_place_fail_named_with_their_clients() -> 
     assert found.booking_ids == ("b1", "b2") and found.capacity == 1
     assert found.clients == ("b1@harness.example.com", "b2@harness.example.com")
     assert found.evidence == "final state, database" and "b2 (b2@harness.example.com)" in found.line()
+    assert verdict.headline.startswith("1 over-booked slot(s) (1 finding(s) with their evidence)")
 
 
 def test_more_acknowledgements_than_places_is_evidence_on_its_own() -> None:
