@@ -1,13 +1,12 @@
-"""The reference service's JSON API as an adapter: the default, and the example of an adapter
-for any system with a JSON API like it. One keep-alive HTTP client per adapter, shared by the
-racing threads."""
+"""The reference service's JSON API as an adapter: the default, and the example for a system
+with a JSON API like it. One keep-alive HTTP client per adapter, shared by the racing threads."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -17,35 +16,31 @@ from harness.preflight import Needs, reference_preflight
 from harness.target import Target
 
 
-def _instant(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+def _interval(data: Mapping[str, str]) -> model.Interval:
+    start, end = (datetime.fromisoformat(data[k].replace("Z", "+00:00")) for k in ("startTime", "endTime"))
+    return model.Interval(start.astimezone(UTC), end.astimezone(UTC))
 
 
 def _error_code(response: httpx.Response) -> str:
     try:
-        error = response.json()["error"]
-        return str(error["code"])
+        return str(response.json()["error"]["code"])
     except (ValueError, KeyError, TypeError):
-        return ""
+        return f"HTTP {response.status_code}"
 
 
 def judge_booking(response: httpx.Response) -> model.Outcome:
     """201 booked; 409 the slot is taken; 422 a rule (or the request) refused; else unknown."""
     if response.status_code == 201:
         job = response.json()["job"]
-        interval = model.Interval(_instant(job["startTime"]), _instant(job["endTime"]))
-        return model.Booked(job["id"], interval, job["status"])
-    if response.status_code == 409:
-        return model.Refused("taken", _error_code(response) or "slot_unavailable")
-    if response.status_code == 422:
-        return model.Refused("rule", _error_code(response) or "unprocessable", response.text[:200])
+        return model.Booked(job["id"], _interval(job), job["status"])
+    if response.status_code in (409, 422):
+        reason: Literal["taken", "rule"] = "taken" if response.status_code == 409 else "rule"
+        return model.Refused(reason, _error_code(response), response.text[:200])
     return model.Unknown(f"HTTP {response.status_code}")
 
 
 @dataclass
-class PreparedPost:
-    """A booking is one request here: nothing to do before the commit but build it."""
-
+class PreparedPost:  # a booking is one request here: nothing to prepare but the request itself
     http: httpx.Client
     request: httpx.Request
 
@@ -64,11 +59,9 @@ class ReferenceApi:
 
     def __init__(self, target: Target, options: Mapping[str, Any] | None = None) -> None:
         self.target = target
-        self.http = httpx.Client(
-            base_url=target.base_url,
-            timeout=float((options or {}).get("timeout", 30.0)),
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=200),
-        )
+        timeout = float((options or {}).get("timeout", 30.0))
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)  # racers keep theirs
+        self.http = httpx.Client(base_url=target.base_url, timeout=timeout, limits=limits)
         self._services: dict[str, model.Service] = {}
 
     def preflight(self) -> str:
@@ -99,12 +92,8 @@ class ReferenceApi:
         slots: list[model.Slot] = []
         while first <= last:  # the API answers at most 62 days at a time
             end = min(last, first + timedelta(days=61))
-            body = self._get(
-                f"/services/{service_id}/availability", start=first.isoformat(), end=end.isoformat()
-            )
-            for slot in body["slots"]:
-                interval = model.Interval(_instant(slot["startTime"]), _instant(slot["endTime"]))
-                slots.append(model.Slot(service_id, interval, slot.get("remaining")))
+            body = self._get(f"/services/{service_id}/availability", start=f"{first}", end=f"{end}")
+            slots += [model.Slot(service_id, _interval(s), s.get("remaining")) for s in body["slots"]]
             first = end + timedelta(days=1)
         return slots
 
@@ -116,19 +105,19 @@ class ReferenceApi:
         *,
         idempotency_key: str | None = None,
     ) -> PreparedPost:
-        contact = {"name": client.name, "email": client.email}
-        if client.phone:
-            contact["phone"] = client.phone
-        body: dict[str, Any] = {"startTime": interval.start.isoformat(), "contact": contact}
-        if client.notes:
-            body["notes"] = client.notes
+        contact = {
+            "name": client.name,
+            "email": client.email,
+            **({"phone": client.phone} if client.phone else {}),
+        }
+        body = {"startTime": interval.start.isoformat(), "contact": contact}
+        body |= {"notes": client.notes} if client.notes else {}
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         request = self.http.build_request("POST", f"/services/{service_id}/book", json=body, headers=headers)
         return PreparedPost(self.http, request)
 
     def final_state(self, first: date, last: date) -> model.FinalState:
-        """From the database when the target names it, else the admin API's job list after one
-        sign-in: the load audit's own readers."""
+        """The load audit's readers: the database when the target names it, else the admin API."""
         from load.checker import final_state as audit
 
         window = (datetime.combine(first, time.min, UTC), datetime.combine(last, time.max, UTC))
@@ -140,7 +129,7 @@ class ReferenceApi:
                 read = audit.read_from_admin_api(self.target, window)
         except audit.FinalStateError as exc:
             raise CannotJudge(f"cannot read the final state of {self.target.base_url}: {exc}") from None
-        business = next(iter(calendars.values()), "")
+        business = next(iter(calendars.values()), "")  # every service of the business shares its time
         records = tuple(
             model.BookingRecord(
                 job.id,

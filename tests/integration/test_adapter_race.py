@@ -87,7 +87,7 @@ def test_the_reference_adapter_books_refuses_and_reads_the_final_state(reference
         first = book(system, standard.id, slot.interval, Client("First", "first@harness.example.com"))
         assert isinstance(first, Booked) and first.interval == slot.interval and first.status == "scheduled"
         again = book(system, standard.id, slot.interval, Client("Second", "second@harness.example.com"))
-        assert again == Refused("taken", "slot_unavailable")
+        assert isinstance(again, Refused) and (again.reason, again.code) == ("taken", "slot_unavailable")
         past = Interval(slot.interval.start - timedelta(days=30), slot.interval.end - timedelta(days=30))
         refused = book(system, standard.id, past, Client("Late", "late@harness.example.com"))
         assert (

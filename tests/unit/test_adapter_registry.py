@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness.adapters import REGISTERED, AdapterError, adapter_class, open_adapter
+from harness.adapters import reference as reference_module
 from harness.adapters.reference import ReferenceApi
 from harness.exit_codes import CannotJudge
 from harness.model import BookingSystem, Capability, Client, FinalState, Interval, Service, Slot, Unknown
@@ -82,6 +84,12 @@ def test_registered_names_resolve() -> None:
     assert REGISTERED["django-appointment"] == "harness.adapters.django_appointment:DjangoAppointment"
 
 
+def test_the_reference_adapter_stays_an_example_of_a_small_adapter() -> None:
+    """What a team writes for a system with a JSON API like the reference's: under 150 lines."""
+    source = Path(reference_module.__file__ or "").read_text(encoding="utf-8")
+    assert len(source.splitlines()) < 150
+
+
 def test_module_class_resolves_and_gets_its_options() -> None:
     system = open_adapter(target(f"{__name__}:OwnSystem", seats=3))
     assert isinstance(system, OwnSystem) and isinstance(system, BookingSystem)
@@ -123,7 +131,7 @@ def test_an_instance_without_the_protocols_attributes_is_refused() -> None:
         open_adapter(target(class_name))
 
 
-def test_the_target_file_and_the_environment_name_the_adapter(tmp_path: Any) -> None:
+def test_the_target_file_and_the_environment_name_the_adapter(tmp_path: Path) -> None:
     path = tmp_path / "target.json"
     path.write_text(
         f'{{"baseUrl": "{DEAD}", "adapter": "{__name__}:OwnSystem", "adapterOptions": {{"a": 1}}}}'
