@@ -99,6 +99,9 @@ class Needs:
     any_role_of: tuple[str, ...] = ()  # at least one of these
     admin: bool = False  # admin credentials must be given (and sign in)
     audit: bool = False  # the history audit: a databaseUrl or admin credentials
+    # The run speaks to the target through its adapter (python -m harness race); False: it
+    # sends the reference API's requests itself, so a target of another adapter is refused.
+    through_adapter: bool = False
 
 
 @dataclass
@@ -307,13 +310,20 @@ def preflight(
 ) -> PreflightResult:
     """The preflight of the target's adapter: the reference API's checks below for the
     reference adapter, the adapter's own `preflight()` hook for any other (a system that is
-    not the reference API is not refused for failing the reference's checks)."""
+    not the reference API is not refused for failing the reference's checks), when the run
+    goes through the adapter (`needs.through_adapter`); a run that speaks the reference API
+    itself refuses another adapter's target in one line."""
     if target.adapter == "reference":
         return reference_preflight(target, needs, timeout=timeout, http=http)
     from harness.adapters import adapter_preflight, open_adapter
 
-    system = open_adapter(target)
+    system = open_adapter(target)  # an unknown adapter is named before anything else
     try:
+        if not needs.through_adapter:
+            raise PreflightError(
+                f"the target names the adapter {target.adapter!r}, and this command does not run through "
+                "adapters yet (it speaks the reference API): run `python -m harness race --target-file F`"
+            )
         found = adapter_preflight(system)
     finally:
         system.close()

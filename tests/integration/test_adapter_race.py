@@ -29,6 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # No moto server and no sender: the bookings' emails are only queued (nothing leaves the machine).
 STACK_ENV = {"ABUSE_LIMITS": "off", "EMAIL_SENDER_ENABLED": "false"}
 BROKEN = fault_env("race_guard_off", "race_slow_capacity_count")
+OWN_ADAPTER = "tests.unit.test_adapter_registry:OwnSystem"  # a team's adapter, by module:Class
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +161,25 @@ def test_an_unknown_adapter_ends_in_one_line(tmp_path: Path) -> None:
         "python -m harness race: unknown adapter 'no-such-adapter': name one of ['django-appointment', "
         "'reference'] or an importable module:Class; set \"adapter\" in the target file (or HARNESS_ADAPTER)"
     )
+
+
+def test_a_command_not_yet_through_adapters_refuses_another_adapters_target(tmp_path: Path) -> None:
+    """`python -m load run` speaks the reference API itself: a target of another adapter ends in
+    one line, before anything is sent or started."""
+    target = Target(base_url=f"http://127.0.0.1:{free_port()}", adapter=OWN_ADAPTER)
+    target_file = tmp_path / "target.json"
+    target_file.write_text(json.dumps(target.to_json()))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "load", "run", "--scenario", "race", "--target-file", str(target_file)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (
+        f"the target names the adapter '{OWN_ADAPTER}', and this command does not run through" in done.stderr
+    )
+    assert "Traceback" not in done.stderr and "starting the local reference stack" not in done.stdout

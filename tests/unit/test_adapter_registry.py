@@ -15,7 +15,7 @@ from harness.adapters import reference as reference_module
 from harness.adapters.reference import ReferenceApi
 from harness.exit_codes import CannotJudge
 from harness.model import BookingSystem, Capability, Client, FinalState, Interval, Service, Slot, Unknown
-from harness.preflight import preflight
+from harness.preflight import Needs, PreflightError, preflight
 from harness.target import Target, load_target_file, with_env_overrides
 
 # Nothing listens on port 9: a request sent there would fail, so a pass proves none was sent.
@@ -148,8 +148,18 @@ def test_the_target_file_and_the_environment_name_the_adapter(tmp_path: Path) ->
 
 def test_another_adapters_preflight_is_its_own() -> None:
     """A system that is not the reference API is not refused for lacking GET /health."""
-    result = preflight(target(f"{__name__}:OwnSystem", region="eu"))
-    assert (
-        result.line()
-        == f"preflight ok: adapter own-system at {DEAD}: own system answers (options {{'region': 'eu'}})"
+    result = preflight(target(f"{__name__}:OwnSystem", region="eu"), Needs(through_adapter=True))
+    assert result.line() == (
+        f"preflight ok: adapter own-system at {DEAD}: own system answers (options {{'region': 'eu'}})"
     )
+
+
+def test_a_command_that_speaks_the_reference_api_refuses_another_adapter_in_one_line() -> None:
+    with pytest.raises(PreflightError) as refused:
+        preflight(target(f"{__name__}:OwnSystem"), Needs(any_role_of=("standard",), audit=True))
+    assert str(refused.value) == (
+        f"the target names the adapter '{__name__}:OwnSystem', and this command does not run through "
+        "adapters yet (it speaks the reference API): run `python -m harness race --target-file F`"
+    )
+    with pytest.raises(AdapterError, match="unknown adapter 'nonsense'"):
+        preflight(target("nonsense"))
