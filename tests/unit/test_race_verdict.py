@@ -199,3 +199,19 @@ def test_a_system_that_cannot_offer_a_slot_is_named() -> None:
     system = _OnePlace(capabilities=frozenset({Capability.PUBLIC_BOOKING}))
     with pytest.raises(CannotJudge, match="neither lists availability nor proposes slots"):
         run_race(system, clients=2, rounds=1, say=lambda _: None)
+
+
+@dataclass
+class _ProposesOnly(_OnePlace):
+    """No availability listing, but it knows the slots it offers."""
+
+    def candidate_slots(self, service_id: str, first: date, last: date) -> Sequence[Slot]:
+        return [Slot(service_id, NEXT_HOUR), Slot(service_id, HOUR)]
+
+
+def test_a_system_without_availability_races_for_the_slots_it_proposes() -> None:
+    system = _ProposesOnly(capabilities=frozenset({Capability.PUBLIC_BOOKING}))
+    [first, second] = free_slots(system, STANDARD, datetime(2030, 3, 1, tzinfo=UTC))
+    assert (first.interval, second.interval) == (HOUR, NEXT_HOUR)
+    [one] = run_race(system, clients=3, rounds=1, say=lambda _: None)
+    assert one.slot.interval == HOUR and len(one.booked) == 1
