@@ -156,6 +156,15 @@ class BookingSystem(Protocol):
         """Release connections and sessions."""
 
 
+@runtime_checkable
+class ProposesSlots(Protocol):
+    """Optional: an adapter of a system that cannot list its free slots (no AVAILABILITY) but
+    knows which it offers, so a race can aim at one."""
+
+    def candidate_slots(self, service_id: str, first: date, last: date) -> Sequence[Slot]:
+        """Slots of the service on the days first..last that a client could ask for."""
+
+
 class MissingCapability(Exception):
     """A check needs a capability the target's adapter does not declare: not applicable."""
 

@@ -13,6 +13,9 @@ misleading verdict.
    must fail here, once, not in every simulated user;
 5. the database the audit reads (databaseUrl), when named, accepts a connection and holds the
    booking schema.
+
+These are the reference API's checks (the reference adapter's); a target naming another
+adapter gets that adapter's own `preflight()` instead (harness/adapters).
 """
 
 from __future__ import annotations
@@ -96,6 +99,9 @@ class Needs:
     any_role_of: tuple[str, ...] = ()  # at least one of these
     admin: bool = False  # admin credentials must be given (and sign in)
     audit: bool = False  # the history audit: a databaseUrl or admin credentials
+    # The run speaks to the target through its adapter (python -m harness race); False: it
+    # sends the reference API's requests itself, so a target of another adapter is refused.
+    through_adapter: bool = False
 
 
 @dataclass
@@ -105,8 +111,11 @@ class PreflightResult:
     services: dict[str, dict[str, Any]] = field(default_factory=dict)
     admin_token: str | None = None
     database: bool = False
+    summary: str = ""  # another adapter's own preflight line
 
     def line(self) -> str:
+        if self.summary:
+            return self.summary
         parts = [f"preflight ok: {self.target.base_url} is the booking API {self.version}"]
         if self.services:
             parts.append("services " + ", ".join(sorted(self.services)))
@@ -293,6 +302,37 @@ def check_database(database_url: str, timeout: float) -> None:
 
 
 def preflight(
+    target: Target,
+    needs: Needs = Needs(),
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    http: httpx.Client | None = None,
+) -> PreflightResult:
+    """The preflight of the target's adapter: the reference API's checks below for the
+    reference adapter, the adapter's own `preflight()` hook for any other (a system that is
+    not the reference API is not refused for failing the reference's checks), when the run
+    goes through the adapter (`needs.through_adapter`); a run that speaks the reference API
+    itself refuses another adapter's target in one line."""
+    if target.adapter == "reference":
+        return reference_preflight(target, needs, timeout=timeout, http=http)
+    from harness.adapters import adapter_preflight, open_adapter
+
+    system = open_adapter(target)  # an unknown adapter is named before anything else
+    try:
+        if not needs.through_adapter:
+            raise PreflightError(
+                f"the target names the adapter {target.adapter!r}, and this command does not run through "
+                "adapters yet (it speaks the reference API): run `python -m harness race --target-file F`"
+            )
+        found = adapter_preflight(system)
+    finally:
+        system.close()
+    return PreflightResult(
+        target, summary=f"preflight ok: adapter {system.name} at {target.base_url}: {found}"
+    )
+
+
+def reference_preflight(
     target: Target,
     needs: Needs = Needs(),
     *,

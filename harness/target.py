@@ -16,9 +16,11 @@ The JSON file (also what `python -m reference_app stack --info-file F` writes):
      "aws": {"endpointUrl": "http://127.0.0.1:5000 (optional; unset means real AWS)",
              "region": "us-east-1", "sesFromAddress": "bookings@example.com"},
      "publicAppUrl": "https://book.example.com (the app's public origin, as in its emails)",
-     "metricsToken": "... (optional: bearer token for GET /metrics)"}
+     "metricsToken": "... (optional: bearer token for GET /metrics)",
+     "adapter": "reference (default), a registered name, or an importable module:Class",
+     "adapterOptions": {"...": "an object handed to the adapter as it is"}}
 
-Environment: HARNESS_TARGET_FILE, or HARNESS_BASE_URL with HARNESS_ADMIN_EMAIL,
+Environment: HARNESS_TARGET_FILE, HARNESS_ADAPTER, or HARNESS_BASE_URL with HARNESS_ADMIN_EMAIL,
 HARNESS_ADMIN_PASSWORD, HARNESS_SERVICES (JSON object or role=id,role=id),
 HARNESS_DATABASE_URL, HARNESS_MAILBOX_URL, HARNESS_AWS_ENDPOINT_URL, HARNESS_AWS_REGION,
 HARNESS_SES_FROM_ADDRESS, HARNESS_PUBLIC_APP_URL, HARNESS_METRICS_TOKEN.
@@ -81,6 +83,9 @@ class Target:
     ses_from_address: str | None = None
     public_app_url: str | None = None
     metrics_token: str | None = None
+    # The adapter that speaks to the system (harness/adapters): a registered name or module:Class.
+    adapter: str = "reference"
+    adapter_options: Mapping[str, Any] = field(default_factory=dict)
     # True when the harness started the reference stack itself (so it may restart or
     # reconfigure it); False for a target someone else runs, such as staging.
     local: bool = False
@@ -128,6 +133,8 @@ class Target:
             ses_from_address=_text(aws, "sesFromAddress", "aws."),
             public_app_url=_text(data, "publicAppUrl"),
             metrics_token=_text(data, "metricsToken"),
+            adapter=_text(data, "adapter") or "reference",
+            adapter_options=dict(_object(data, "adapterOptions")),
             local=local,
         )
 
@@ -146,6 +153,8 @@ class Target:
             },
             "publicAppUrl": self.public_app_url,
             "metricsToken": self.metrics_token,
+            "adapter": self.adapter,
+            "adapterOptions": dict(self.adapter_options),
         }
 
 
@@ -196,7 +205,7 @@ def target_from_env(env: Mapping[str, str] | None = None) -> Target | None:
 
 def with_env_overrides(target: Target, env: Mapping[str, str]) -> Target:
     """The target with the HARNESS_* variables (admin, services, database, mailbox, AWS,
-    public URL, metrics token) applied on top."""
+    public URL, metrics token, adapter) applied on top."""
     overrides: dict[str, Any] = {}
     for key, attr in [
         ("HARNESS_ADMIN_EMAIL", "admin_email"),
@@ -208,6 +217,7 @@ def with_env_overrides(target: Target, env: Mapping[str, str]) -> Target:
         ("HARNESS_SES_FROM_ADDRESS", "ses_from_address"),
         ("HARNESS_PUBLIC_APP_URL", "public_app_url"),
         ("HARNESS_METRICS_TOKEN", "metrics_token"),
+        ("HARNESS_ADAPTER", "adapter"),
     ]:
         if env.get(key):
             overrides[attr] = env[key]

@@ -1,5 +1,5 @@
-"""`load run --help` and `checklists run --help` name every option with its default, and the
-exit-codes page documents exactly those options with the same defaults."""
+"""`load run --help`, `checklists run --help` and `harness race --help` name every option with
+its default, and the exit-codes page documents exactly those options with the same defaults."""
 
 from __future__ import annotations
 
@@ -10,16 +10,21 @@ from pathlib import Path
 import pytest
 
 from checklists.__main__ import build_parser as checklists_parser
+from harness.__main__ import parser as harness_parser
 from load.__main__ import build_parser as load_parser
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "exit-codes.md"
-SECTIONS = {"load": "## `python -m load run`", "checklists": "## `python -m checklists run`"}
+SECTIONS = {
+    "load": "## `python -m load run`",
+    "checklists": "## `python -m checklists run`",
+    "harness": "## `python -m harness race`",
+}
 
 
 def run_parser(cli: str) -> argparse.ArgumentParser:
-    parser = load_parser() if cli == "load" else checklists_parser()
+    parser = {"load": load_parser, "checklists": checklists_parser, "harness": harness_parser}[cli]()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return sub.choices["run"]
+    return sub.choices["race" if cli == "harness" else "run"]
 
 
 def documented_rows(cli: str) -> dict[str, str]:
