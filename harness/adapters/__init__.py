@@ -2,7 +2,8 @@
 
 The target file's "adapter" (environment HARNESS_ADAPTER) names it; "reference" is the default.
 A team keeps its adapter in its own repository and names it as `its_package.module:Class`:
-the harness is installed unchanged. An adapter class is called as `Class(target, options)`,
+the harness is installed unchanged. An adapter class is built by its classmethod
+`from_target(target, options)` when it has one, else called as `Class(target, options)`,
 `options` being the target file's "adapterOptions" object, and must implement
 `harness.model.BookingSystem`. It may also have:
 
@@ -72,7 +73,12 @@ def adapter_class(name: str) -> type[Any]:
 def open_adapter(target: Target) -> BookingSystem:
     """The adapter the target names, constructed for it (the caller closes it)."""
     cls = adapter_class(target.adapter)
-    system = cls(target, dict(target.adapter_options))
+    options = dict(target.adapter_options)
+    factory = getattr(cls, "from_target", None)
+    try:
+        system = factory(target, options) if callable(factory) else cls(target, options)
+    except ValueError as exc:  # the adapter's own word on what the target lacks
+        raise AdapterError(f"adapter {target.adapter!r}: {exc}") from None
     if not isinstance(system, BookingSystem):
         system_close = getattr(system, "close", None)
         if callable(system_close):
