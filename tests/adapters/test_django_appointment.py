@@ -221,3 +221,27 @@ def test_without_the_database_codes_come_from_mail_and_the_state_from_the_admin(
         (r.booking_id, r.interval) for r in from_database.bookings
     }
     assert outcome.booking_id in {r.booking_id for r in from_admin.bookings}
+
+
+def test_the_harness_race_through_the_registry_fails_naming_the_over_booked_slots(
+    app: AppStack, tmp_path: Path
+) -> None:
+    """The whole path a user takes: the stack's target file names the adapter, `python -m
+    harness race` opens it through the registry, races, audits the final state and fails."""
+    target_file = tmp_path / "target.json"
+    target_file.write_text(json.dumps(app.target_json()))
+    results = tmp_path / "race"
+    run = subprocess.run(
+        [sys.executable, "-m", "harness", "race", "--target-file", str(target_file), "--clients", "6",
+         "--rounds", "2", "--results-dir", str(results)],
+        capture_output=True, text=True, timeout=240, check=False,
+    )  # fmt: skip
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output[-3000:]
+    assert "RACE VERDICT: FAIL" in run.stdout, output[-3000:]
+    over_booked = [line for line in run.stdout.splitlines() if line.startswith("OVER-BOOKED")]
+    assert over_booked and all("for capacity 1" in line for line in over_booked), output[-3000:]
+    summary = json.loads((results / "summary.json").read_text())
+    assert summary["verdict"] == "FAIL" and summary["adapter"] == "django-appointment"
+    assert all(r["capacity"] == 1 for r in summary["rounds"]), summary["rounds"]
+    assert (results / "summary.md").is_file()
