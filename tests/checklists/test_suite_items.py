@@ -240,11 +240,14 @@ def test_a_race_that_double_books_turns_the_item_red(tmp_path: Path) -> None:
         report = run_checklist(target, options)
     [item] = report.items
     assert item.status.value == "failed", item.summary
-    assert "audit check double_booking" in item.summary
+    # The race's admin writers may cancel one of the pair before the end: the breach is then seen
+    # in the history (overbooked during the run) rather than in the final state; either is red.
+    overbooking_checks = {"double_booking", "overbooked_during_run"}
+    assert any(f"audit check {name}" in item.summary for name in overbooking_checks), item.summary
     assert item.result is not None
     verdict = item.result.evidence[0].detail["verdict"]
-    double = next(c for c in verdict["failedChecks"] if c["name"] == "double_booking")
-    assert double["count"] >= 1 and double["evidence"]
+    breaches = [c for c in verdict["failedChecks"] if c["name"] in overbooking_checks]
+    assert breaches and all(c["count"] >= 1 and c["evidence"] for c in breaches)
     assert not report.verdict.ready
     assert (tmp_path / "report" / "load-race" / "locust_stats_history.csv").exists()
     assert set(report.plots) == {"Latency over time", "Latency distribution"}
