@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,11 +84,15 @@ class ChildProcess:
     def stop(self, timeout: float = 10) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            self.wait_stopped(timeout)
+
+    def wait_stopped(self, timeout: float = 10) -> None:
+        """Wait for a process asked to stop; kill it when it overstays."""
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -209,6 +213,36 @@ def start_email_sender(database_url: str, *, env: Mapping[str, str], log_dir: Pa
     return sender
 
 
+def spawn_server(
+    database_url: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    workers: int = 1,
+    env: Mapping[str, str] | None = None,
+    log_dir: Path,
+) -> ServerProcess:
+    """Start a server process and return at once; `wait_started` waits for its health."""
+    port = port or free_port(host)
+    log_path = log_dir / f"server-{port}.log"
+    child_env = {**os.environ, **LOOPBACK_LIMITS, **(env or {}), "DATABASE_URL": database_url}
+    process = _spawn(
+        ["serve", "--host", host, "--port", str(port), "--workers", str(workers)], child_env, log_path
+    )
+    return ServerProcess(process, log_path, f"http://{host}:{port}")
+
+
+def wait_started(servers: Sequence[ServerProcess]) -> None:
+    """Wait until every server answers its health check; stop them all (with the failing one's
+    log in the error) when one does not."""
+    for server in servers:
+        try:
+            wait_healthy(server.url, server.process)
+        except Exception:
+            stop_all(servers)
+            raise RuntimeError(f"server failed to start; its log:\n{server.log_text()}") from None
+
+
 def start_server(
     database_url: str,
     *,
@@ -218,19 +252,19 @@ def start_server(
     env: Mapping[str, str] | None = None,
     log_dir: Path,
 ) -> ServerProcess:
-    port = port or free_port(host)
-    log_path = log_dir / f"server-{port}.log"
-    child_env = {**os.environ, **LOOPBACK_LIMITS, **(env or {}), "DATABASE_URL": database_url}
-    process = _spawn(
-        ["serve", "--host", host, "--port", str(port), "--workers", str(workers)], child_env, log_path
-    )
-    server = ServerProcess(process, log_path, f"http://{host}:{port}")
-    try:
-        wait_healthy(server.url, process)
-    except Exception:
-        server.stop()
-        raise RuntimeError(f"server failed to start; its log:\n{server.log_text()}") from None
+    server = spawn_server(database_url, host=host, port=port, workers=workers, env=env, log_dir=log_dir)
+    wait_started([server])
     return server
+
+
+def stop_all(children: Sequence[ChildProcess], timeout: float = 10) -> None:
+    """Ask every child to stop at once, then wait for each (killing those that overstay): a stack
+    stops in the time of its slowest process, not the sum of them all."""
+    for child in children:
+        if child.process.poll() is None:
+            child.process.send_signal(signal.SIGTERM)
+    for child in children:
+        child.wait_stopped(timeout)
 
 
 @contextlib.contextmanager
@@ -301,9 +335,10 @@ def local_stack(
         try:
             if separate_sender:
                 info.email_sender = start_email_sender(url, env=server_env, log_dir=log_dir)
+            # Every server starts at once: a stack is up in the time of one server's start-up.
             for index in range(servers):
                 info.servers.append(
-                    start_server(
+                    spawn_server(
                         url,
                         host=host,
                         port=port if index == 0 else None,
@@ -312,7 +347,7 @@ def local_stack(
                         log_dir=log_dir,
                     )
                 )
+            wait_started(info.servers)
             yield info
         finally:
-            for child in info.processes:
-                child.stop()
+            stop_all(info.processes)
