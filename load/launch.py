@@ -20,7 +20,6 @@ from pathlib import Path
 from harness.exit_codes import NOT_JUDGED, PASSED, TARGET_FAILED, CannotJudge
 from harness.preflight import Needs, preflight
 from harness.target import Target
-from reference_app.local.stack import free_port
 
 # Scenario name -> the module of its locustfile (Locust is given the file's path).
 SCENARIOS = {"race": "load.scenarios.race", "mix": "load.scenarios.mix"}
@@ -85,6 +84,10 @@ def locust_command(
     if args.processes:
         # Master and workers talk over a free port of their own: Locust's default (5557) is
         # shared by every run on the machine, and a second run's master could not bind it.
+        # (Imported here: the local stack's module pulls in the whole service and boto3, which
+        # `load run --help` and a refused option should not wait for.)
+        from reference_app.local.stack import free_port
+
         port = str(free_port(""))
         command += ["--processes", str(args.processes), "--master-bind-port", port, "--master-port", port]
     if local:

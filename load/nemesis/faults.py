@@ -22,12 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import psycopg
 
 from load.nemesis.owned_postgres import OwnedPostgres
-from reference_app.local.stack import StackInfo, start_server
+
+if TYPE_CHECKING:  # the stack's module pulls in the whole service: imported where it is used
+    from reference_app.local.stack import StackInfo
 
 FAULTS = ("kill-worker", "restart-db", "ses-outage", "drop-connections")
 RECOVERY_BOUND_S = 30.0
@@ -89,6 +92,8 @@ def kill_worker(stack: NemesisStack, _: float) -> Injected:
     # A folder per restart: the killed server's log (same port, same file name) is kept.
     log_dir = stack.log_dir / f"restarted-{int(start * 1000)}"
     log_dir.mkdir(parents=True, exist_ok=True)
+    from reference_app.local.stack import start_server
+
     stack.info.servers[index] = start_server(
         stack.info.database_url,
         port=port,

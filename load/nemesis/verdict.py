@@ -12,13 +12,15 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
 from load.nemesis.faults import RECOVERY_BOUND_S, wait_all_healthy
 from load.nemesis.schedule import FaultRecord, NemesisSchedule
-from reference_app.local.stack import StackInfo
+
+if TYPE_CHECKING:  # the stack's module pulls in the whole service
+    from reference_app.local.stack import StackInfo
 
 EMAIL_WAIT_S = 120.0
 
