@@ -27,11 +27,12 @@ def test_the_fuzz_run_fails_on_a_server_stricter_than_its_schema(database_url: s
         **os.environ,
         "DATABASE_URL": database_url,
         "BOOKING_FUZZ_FAULTS": DRIFT,
-        # The drift is in the services resource: fuzzing its operations is enough.
-        "BOOKING_FUZZ_PATHS": "^/(admin/)?services",
+        # The drift is in POST /admin/services: fuzzing that path (its list and create) is enough.
+        "BOOKING_FUZZ_PATHS": "^/admin/services$",
     }
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-header"]
-    command += ["tests/integration/test_openapi_fuzz.py"]
+    # The per-operation test only: the stateful one is not required to reach the value (above).
+    command += ["tests/integration/test_openapi_fuzz.py::test_openapi_conformance"]
     drifted = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     report = drifted.stdout[-4000:]
     assert drifted.returncode == 1, report
