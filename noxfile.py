@@ -109,10 +109,10 @@ def serve(session: nox.Session) -> None:
 
 
 # Short enough for CI on 2 cores: each run starts its own local stack (2 server processes).
-RACE_AND_MIX_RUNS = (
-    ("race", "--users", "50", "--duration", "20s", "--processes", "2"),
-    ("mix", "--users", "30", "--duration", "20s"),
-)
+RACE_RUN = ("race", "--users", "50", "--duration", "20s", "--processes", "2")
+MIX_RUN = ("mix", "--users", "30", "--duration", "20s")
+# CI runs RACE_RUN as its gated checklist run's race (.ci/run: `nox -s verify -- ...
+# --race-users 50 --race-duration 20s --race-processes 2`), on the stack the browser suites used.
 # The race under every fault, on a PostgreSQL cluster of its own (restart-db): about a minute.
 NEMESIS_RUN = (
     "race",
@@ -125,7 +125,7 @@ NEMESIS_RUN = (
     "--nemesis-interval",
     "4s",
 )
-LOAD_RUNS = (*RACE_AND_MIX_RUNS, NEMESIS_RUN)
+LOAD_RUNS = (RACE_RUN, MIX_RUN, NEMESIS_RUN)
 
 
 @nox.session
@@ -140,14 +140,16 @@ def load(session: nox.Session) -> None:
 
 @nox.session
 def load_teeth(session: nox.Session) -> None:
-    """CI's load step: the race and mix of `nox -s load`, then every test marked locust_race
-    (a real Locust race on a stack of its own, left out of `nox -s tests`): the race's teeth and
-    the race under every nemesis fault, which is `nox -s load`'s third run with more checked, so
-    CI runs it once. Options after `--` go to pytest."""
-    install(session, "stack", "test", "load")
-    for scenario, *options in RACE_AND_MIX_RUNS:
-        session.run("python", "-m", "load", "run", "--scenario", scenario, *options)
-    # tests/load only: collecting the rest of tests/ would need the checklists and e2e extras.
+    """CI's load step: the mix of `nox -s load`, then every test marked locust_race (a real
+    Locust race on a stack of its own, left out of `nox -s tests`): the race's teeth and the race
+    under every nemesis fault, which is `nox -s load`'s third run with more checked, so CI runs
+    it once. `nox -s load`'s first run, the distributed race, is CI's gated checklist run's race
+    (see RACE_RUN). Options after `--` go to pytest."""
+    # checklists: the checklist's no-double-booking item on a real race is one of the teeth.
+    install(session, "stack", "test", "load", "checklists")
+    scenario, *options = MIX_RUN
+    session.run("python", "-m", "load", "run", "--scenario", scenario, *options)
+    # tests/load only: collecting the rest of tests/ would need the e2e extra.
     # One race at a time: two at once on two cores made a race-shape variant slip through all of
     # its runs (race_lock_first_hour_only, 2026-12-06): the teeth need the race's own timing.
     session.run("pytest", "-m", "locust_race", "tests/load", *session.posargs)

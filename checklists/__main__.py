@@ -20,7 +20,13 @@ from checklists.progress import LiveProgress, summary_table
 from checklists.reporters import write_reports
 from checklists.runner import RunOptions, run_checklist
 from checklists.verdict import EXIT_HARNESS_ERROR
-from harness.cli_types import MIN_RACE_USERS, DefaultsHelpFormatter, duration_text, positive_int
+from harness.cli_types import (
+    MIN_RACE_USERS,
+    DefaultsHelpFormatter,
+    duration_text,
+    positive_int,
+    process_count,
+)
 from harness.exit_codes import CannotJudge, first_line, run_command
 from harness.preflight import preflight
 from harness.target import Target, harness_target, resolve_target
@@ -89,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--race-duration", type=duration_text, default="15s", help="length of the short Locust race"
     )
+    run.add_argument(
+        "--race-processes",
+        type=process_count,
+        default=0,
+        help="Locust worker processes of the short race (0: none, -1: one per CPU core)",
+    )
     return parser
 
 
@@ -147,6 +159,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         browsers=tuple(b.strip() for b in args.browsers.split(",") if b.strip()),
         race_users=args.race_users,
         race_duration=args.race_duration,
+        race_processes=args.race_processes,
     )
     try:
         check_before_start(options, console)

@@ -38,6 +38,7 @@ class RunOptions:
     browsers: tuple[str, ...] = ("chromium", "firefox", "webkit")
     race_users: int = 30
     race_duration: str = "15s"
+    race_processes: int = 0  # Locust worker processes (0: the race runs in Locust's own process)
     repo_root: Path = field(default_factory=Path.cwd)
     today: date = field(default_factory=date.today)
 
@@ -78,6 +79,7 @@ def run_checklist(target: Target, options: RunOptions, progress: Progress | None
             browsers=options.browsers,
             race_users=options.race_users,
             race_duration=options.race_duration,
+            race_processes=options.race_processes,
         )
         suites = SuiteRunner(
             plan,

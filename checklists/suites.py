@@ -38,6 +38,7 @@ class SuitePlan:
     browsers: tuple[str, ...] = ("chromium",)
     race_users: int = 30
     race_duration: str = "15s"
+    race_processes: int = 0  # Locust worker processes (0: the race runs in Locust's own process)
 
 
 @dataclass
@@ -199,6 +200,7 @@ class SuiteRunner:
             "--results-dir", str(directory),
             "--users", str(self.plan.race_users),
             "--duration", self.plan.race_duration,
+            "--processes", str(self.plan.race_processes),
         ]  # fmt: skip
         run = self._run("load-race", command, directory)
         return _read_json(run, directory / "summary.json", "the load race")

@@ -54,3 +54,14 @@ class DefaultsHelpFormatter(argparse.HelpFormatter):
         if default is None or default is False or default in ("", [], argparse.SUPPRESS):
             return text
         return f"{text} (default: %(default)s)"
+
+
+def process_count(text: str) -> int:
+    """Locust worker processes: 0 (none), a count, or -1 (one per CPU core)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expects a whole number, got {text!r}") from None
+    if value < -1:
+        raise argparse.ArgumentTypeError(f"must be 0 (none), a count, or -1 (one per CPU core), got {value}")
+    return value

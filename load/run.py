@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Mapping, Sequence
 
-from harness.cli_types import MIN_RACE_USERS, duration_text, positive_float, positive_int
+from harness.cli_types import MIN_RACE_USERS, duration_text, positive_float, positive_int, process_count
 from harness.exit_codes import CannotJudge
 from harness.target import harness_target, resolve_target
 from load.launch import (
@@ -24,16 +24,6 @@ from load.launch import (
 )
 from load.nemesis.run import add_nemesis_arguments, cmd_run_with_nemesis
 from load.wiring.shapes import SHAPES
-
-
-def process_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expects a whole number, got {text!r}") from None
-    if value < -1:
-        raise argparse.ArgumentTypeError(f"must be 0 (none), a count, or -1 (one per CPU core), got {value}")
-    return value
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ import pytest
 from reference_app.local.postgres_provider import ProvidedPostgres
 from tests.load.race_runs import named_jobs, overfilled, race_against
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.locust_race]
 
 RUNS = 3
 FAULT = "capacity_ignores_started_jobs"
