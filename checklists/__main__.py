@@ -23,6 +23,7 @@ from checklists.verdict import EXIT_HARNESS_ERROR
 from harness.cli_types import (
     MIN_RACE_USERS,
     DefaultsHelpFormatter,
+    add_target_arguments,
     duration_text,
     positive_int,
     process_count,
@@ -45,16 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report. Exit codes: docs/reference/exit-codes.md (2: the harness could not judge).",
         formatter_class=DefaultsHelpFormatter,
     )
-    where = run.add_mutually_exclusive_group()
-    where.add_argument(
-        "--target-file",
-        help="target description JSON (docs/reference/target-file.md) (default: HARNESS_* variables, "
-        "else a local reference stack)",
-    )
-    where.add_argument(
-        "--base-url",
-        help="target base URL; other fields from HARNESS_* variables (default: as --target-file)",
-    )
+    add_target_arguments(run)
     run.add_argument(
         "--checklist",
         type=Path,

@@ -65,3 +65,18 @@ def process_count(text: str) -> int:
     if value < -1:
         raise argparse.ArgumentTypeError(f"must be 0 (none), a count, or -1 (one per CPU core), got {value}")
     return value
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """--target-file or --base-url (not both): where the target is; neither means the HARNESS_*
+    variables, else a local reference stack the command starts."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--target-file",
+        help="target description JSON (docs/reference/target-file.md) (default: HARNESS_* variables, "
+        "else a local reference stack)",
+    )
+    where.add_argument(
+        "--base-url",
+        help="target base URL; other target fields from HARNESS_* variables (default: as --target-file)",
+    )

@@ -10,7 +10,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Mapping, Sequence
 
-from harness.cli_types import MIN_RACE_USERS, duration_text, positive_float, positive_int, process_count
+from harness.cli_types import (
+    MIN_RACE_USERS,
+    add_target_arguments,
+    duration_text,
+    positive_float,
+    positive_int,
+    process_count,
+)
 from harness.exit_codes import CannotJudge
 from harness.target import harness_target, resolve_target
 from load.launch import (
@@ -57,16 +64,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         default=0,
         help="Locust worker processes on this machine (0: none, -1: one per CPU core)",
     )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--target-file",
-        help="target description JSON (docs/reference/target-file.md) (default: HARNESS_* variables, "
-        "else a local reference stack)",
-    )
-    where.add_argument(
-        "--base-url",
-        help="target base URL; other target fields from HARNESS_* variables (default: as --target-file)",
-    )
+    add_target_arguments(parser)
     parser.add_argument(
         "--results-dir", help="where the reports go (default: artifacts/load/<timestamp>-<scenario>)"
     )
