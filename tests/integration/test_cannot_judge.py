@@ -1,7 +1,8 @@
 """Every ordinary mistake stops `python -m load run` and `python -m checklists run` at once, as a
 user meets it: real commands in child processes, against a real reference stack, a dead port,
 a plain `python -m http.server` and bad target files. Each ends with exit code 2 and the one
-line naming the cause; none ends in PASS or READY, and none starts a stack to find out."""
+line naming the cause; none ends in PASS or READY, and none starts a stack to find out. (Bad
+options: test_refused_options.py; the suites' own sessions: test_cannot_judge_suites.py.)"""
 
 from __future__ import annotations
 
@@ -23,40 +24,14 @@ import pytest
 
 from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
 from reference_app.local.stack import free_port
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-LOAD = ("load", "run", "--scenario", "race", "--users", "6", "--duration", "5s")
-CHECKLISTS = ("checklists", "run")
-CLIS = {"load": LOAD, "checklists": CHECKLISTS}
-STACK_STARTED = "starting the local reference stack"
-# What a verdict looks like in either command's output: none of these cases may reach one.
-VERDICT = re.compile(r"RESULT: |AUDIT VERDICT|\bREADY\b")
-
-
-def run_cli(cli: str, *args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
-    return subprocess.run(
-        [sys.executable, "-m", *CLIS[cli], *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-
-
-def assert_cannot_judge(done: subprocess.CompletedProcess[str], line: str) -> str:
-    output = done.stdout + done.stderr
-    assert done.returncode == 2, output[-3000:]
-    assert line in output, output[-3000:]
-    assert not VERDICT.search(output), output[-3000:]
-    assert "Traceback" not in output, output[-3000:]
-    return output
-
-
-def write_target(path: Path, data: Any) -> Path:
-    path.write_text(data if isinstance(data, str) else json.dumps(data))
-    return path
+from tests.integration.cli_runs import (
+    CLIS,
+    REPO_ROOT,
+    STACK_STARTED,
+    assert_cannot_judge,
+    run_cli,
+    write_target,
+)
 
 
 @pytest.fixture(scope="module")
@@ -219,46 +194,6 @@ def test_a_wrong_password_fails_once_per_run_and_locks_no_one_out(
     assert real.status_code == 200, real.text
 
 
-# --- arguments: refused before any stack starts ------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("args", "line"),
-    [
-        (("--users", "0"), "argument --users/-u: must be 1 or more, got 0"),
-        (("--users", "-5"), "argument --users/-u: must be 1 or more, got -5"),
-        (("--users", "1"), "--users 1: a race needs at least 2 concurrent users"),
-        (
-            ("--duration", "abc"),
-            "argument --duration/-t: expects a duration such as 30s, 2m or 1h30m, got 'abc'",
-        ),
-        (("--processes", "-4"), "argument --processes: must be 0 (none), a count, or -1"),
-        (("--spawn-rate", "0"), "argument --spawn-rate/-r: must be above 0"),
-        (("--stack-env", "NOEQUALS"), "--stack-env expects NAME=VALUE, got 'NOEQUALS'"),
-    ],
-    ids=["users-0", "users-negative", "race-of-one", "duration-abc", "processes", "spawn-rate", "stack-env"],
-)
-def test_load_options_are_refused_before_a_stack_starts(args: tuple[str, ...], line: str) -> None:
-    output = assert_cannot_judge(run_cli("load", *args), line)
-    assert STACK_STARTED not in output and "-t/--run-time" not in output
-
-
-@pytest.mark.parametrize(
-    ("args", "line"),
-    [
-        (("--only", "NoSuchSection"), "--only names unknown sections ['nosuchsection']; sections: ["),
-        (("--race-users", "1"), "argument --race-users: a race needs at least 2 users, got 1"),
-        (("--race-duration", "abc"), "argument --race-duration: expects a duration such as 30s"),
-    ],
-    ids=["only", "race-users", "race-duration"],
-)
-def test_checklist_options_are_refused_before_a_stack_starts(
-    args: tuple[str, ...], line: str, tmp_path: Path
-) -> None:
-    output = assert_cannot_judge(run_cli("checklists", *args, "--report-dir", str(tmp_path / "r")), line)
-    assert STACK_STARTED not in output
-
-
 # --- runs that test nothing, and one that tests something ---------------------------------------
 
 
@@ -317,49 +252,3 @@ def test_a_real_run_shows_progress_and_its_verdict_once(stack: dict[str, Any], t
     assert "preflight ok: " in output and f"admin {stack['admin']['email']} signed in (once)" in output
     progress = re.findall(r"load: +\d+/7 s  users \d+  requests \d+  failures \d+  p95 now", output)
     assert len(progress) >= 2, output[-4000:]
-
-
-# --- the suites' pytest sessions: the same preflight at session start ----------------------------
-
-
-@pytest.mark.parametrize(
-    ("suite", "option"),
-    [
-        ("e2e/test_suite_01_public_booking.py", "--base-url"),
-        ("properties/test_lifecycle_machine.py", "--target-url"),
-    ],
-)
-def test_a_suite_session_against_a_dead_target_ends_at_once(suite: str, option: str, tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{free_port()}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", suite, option, url, "-q", "-p", "no:cacheprovider"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode == 2, output[-3000:]
-    assert f"{suite.split('/')[0]}: connection refused at {url}" in output, output[-3000:]
-    assert " passed" not in output and STACK_STARTED not in output
-
-
-@pytest.mark.parametrize(
-    "suite", ["e2e/test_suite_01_public_booking.py", "properties/test_lifecycle_machine.py"]
-)
-def test_a_suite_session_with_a_bad_target_file_ends_at_once(suite: str, tmp_path: Path) -> None:
-    path = write_target(tmp_path / "t.json", {"baseUrl": "http://127.0.0.1:9", "admin": "x"})
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", suite, "--target-file", str(path), "-q", "-p", "no:cacheprovider"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode == 2, output[-3000:]
-    assert '"admin" must be a JSON object, got a string' in output and "Traceback" not in output
