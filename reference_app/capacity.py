@@ -100,47 +100,15 @@ async def capacity_guard(
     capacity: int,
     exclude_job_id: UUID | None = None,
     service_id: UUID | None = None,
+    staff: bool = False,
 ) -> list[Conflict]:
     """Lock the interval and return the overlapping active jobs when there is no room left; an
-    empty list means the caller may write its job. The guard of a public booking."""
-    return await _locked_count(
-        conn,
-        not failpoint_active("race_guard_off"),
-        tenant_id,
-        start,
-        end,
-        capacity,
-        exclude_job_id,
-        service_id,
+    empty list means the caller may write its job. `staff` for a staff write (create,
+    reschedule, confirm): the race_admin_writes_unlocked variant takes no lock for those, so
+    staff writes race public bookings."""
+    locked = not (
+        failpoint_active("race_guard_off") or (staff and failpoint_active("race_admin_writes_unlocked"))
     )
-
-
-async def staff_capacity_guard(
-    conn: Connection,
-    *,
-    tenant_id: UUID,
-    start: datetime,
-    end: datetime,
-    capacity: int,
-    exclude_job_id: UUID | None = None,
-    service_id: UUID | None = None,
-) -> list[Conflict]:
-    """The same guard for a staff write (create, reschedule, confirm). The
-    race_admin_writes_unlocked variant takes no lock here: staff writes race public bookings."""
-    locked = not (failpoint_active("race_guard_off") or failpoint_active("race_admin_writes_unlocked"))
-    return await _locked_count(conn, locked, tenant_id, start, end, capacity, exclude_job_id, service_id)
-
-
-async def _locked_count(
-    conn: Connection,
-    locked: bool,
-    tenant_id: UUID,
-    start: datetime,
-    end: datetime,
-    capacity: int,
-    exclude_job_id: UUID | None,
-    service_id: UUID | None,
-) -> list[Conflict]:
     if locked:
         await lock_interval(conn, tenant_id, start, end, service_id)
     cur = await conn.execute(

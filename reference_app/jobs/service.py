@@ -9,7 +9,7 @@ from uuid import UUID
 from psycopg.rows import args_row
 
 from reference_app.auth.service import Principal
-from reference_app.capacity import Conflict, staff_capacity_guard
+from reference_app.capacity import Conflict, capacity_guard
 from reference_app.db import Connection
 from reference_app.emails.outbox import enqueue_reschedule, enqueue_transition
 from reference_app.failpoints import failpoint_active
@@ -119,13 +119,14 @@ async def create_job(
         end_time = body.end_time
     start, end = _checked_interval(start_time, end_time)
     async with conn.transaction():
-        conflicts = await staff_capacity_guard(
+        conflicts = await capacity_guard(
             conn,
             tenant_id=principal.tenant_id,
             start=start,
             end=end,
             capacity=_capacity(service["booking_settings"] if service else None),
             service_id=body.service_id,
+            staff=True,
         )
         # The e2e_calendar_create_ignores_conflicts variant books over other jobs.
         if conflicts and not failpoint_active("e2e_calendar_create_ignores_conflicts"):
@@ -194,7 +195,7 @@ async def update_job(conn: Connection, principal: Principal, job_id: UUID, body:
                     "invalid_transition",
                     f"A {job['status']} job cannot be rescheduled.",
                 )
-            conflicts = await staff_capacity_guard(
+            conflicts = await capacity_guard(
                 conn,
                 tenant_id=principal.tenant_id,
                 start=start,
@@ -202,6 +203,7 @@ async def update_job(conn: Connection, principal: Principal, job_id: UUID, body:
                 capacity=_capacity(job["booking_settings"]),
                 exclude_job_id=job_id,
                 service_id=job["service_id"],
+                staff=True,
             )
             if conflicts:
                 raise conflict_error(conflicts)
@@ -239,7 +241,7 @@ async def transition_job(
                 {"status": job["status"], "action": action},
             )
         if action == "confirm":
-            conflicts = await staff_capacity_guard(
+            conflicts = await capacity_guard(
                 conn,
                 tenant_id=principal.tenant_id,
                 start=job["start_time"],
@@ -247,6 +249,7 @@ async def transition_job(
                 capacity=_capacity(job["booking_settings"]),
                 exclude_job_id=job_id,
                 service_id=job["service_id"],
+                staff=True,
             )
             if conflicts:
                 raise conflict_error(conflicts)
