@@ -27,7 +27,7 @@ _SERVICES = "SELECT id::text, name FROM services WHERE tenant_id = ANY(%(tenants
 # The period's jobs: made in it, or holding time after its start (which jobs made in it may meet).
 _JOBS = """
 SELECT j.id::text AS id, j.tenant_id::text AS tenant_id, j.service_id::text AS service_id, j.title,
-       j.source, j.status, j.start_time, j.end_time, j.created_at,
+       j.source, j.status, j.start_time AS start, j.end_time AS "end", j.created_at,
        COALESCE((s.booking_settings->>'maxBookingsPerSlot')::int, 1) AS capacity
 FROM jobs j LEFT JOIN services s ON s.id = j.service_id
 WHERE j.tenant_id = ANY(%(tenants)s::uuid[]) AND j.created_at < %(until)s

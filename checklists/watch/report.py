@@ -87,7 +87,7 @@ class WatchReport:
             for m in self.of(Verdict.BREACHED)
         ]
         lines += [f"  cannot judge: {m.title}: {m.why}" for m in self.of(Verdict.CANNOT_JUDGE)]
-        lines += [r.alert_line() for r in self.rounds if not r.ok]
+        lines += [f"  {r.alert_line()}" for r in self.rounds if not r.ok]
         if self.rounds and not self.canary_failed:
             lines.append(f"  canary: {len(self.rounds)} round(s) passed")
         return lines
