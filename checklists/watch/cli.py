@@ -128,6 +128,9 @@ def watched(args: argparse.Namespace, console: Console, canary: bool) -> Iterato
                     check_health(http, url, 10.0)
             if target.database_url:
                 check_database(target.database_url, 10.0)
+            servers = len(dict.fromkeys((target.base_url, *target.urls)))
+            database = "its database" if target.database_url else "no database (its metrics cannot be judged)"
+            console.print(f"watching {target.base_url}: {servers} server(s), {database}", soft_wrap=True)
         yield target
 
 

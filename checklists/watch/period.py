@@ -51,7 +51,10 @@ class Period:
 
     @classmethod
     def last(cls, span: timedelta, now: datetime) -> Period:
-        return cls(now - span, now)
+        try:
+            return cls(now - span, now)
+        except OverflowError:
+            raise PeriodError(f"a period of {span.days} days reaches before the calendar's start") from None
 
     def days(self, tz: ZoneInfo) -> list[date]:
         """Every local day the period touches, in order."""

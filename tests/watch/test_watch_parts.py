@@ -17,9 +17,11 @@ from checklists.watch.model import Metric, Verdict, quantile
 from checklists.watch.period import Period, PeriodError, parse_instant, parse_span
 from checklists.watch.report import WatchReport
 from checklists.watch.scrapes import Scrape, difference, parse_text, series_key, window
+from harness.api_client import MONITORING_ROUTES
+from reference_app.http.request_telemetry import BOOKING_ROUTE
 
 T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)
-ROUTE = "/services/{service_id}/book"
+ROUTE = BOOKING_ROUTE
 
 
 def test_spans_and_instants() -> None:
@@ -49,7 +51,10 @@ def sample(requests: float, errors: float = 0, *, le: dict[str, float] | None = 
             "http_requests_total", {"route": ROUTE, "method": "POST", "status_class": "2xx"}
         ): requests,
         series_key("http_requests_total", {"route": ROUTE, "method": "POST", "status_class": "5xx"}): errors,
-        series_key("http_requests_total", {"route": "/metrics", "method": "GET", "status_class": "2xx"}): 50,
+        **{  # health checks and scrapes: not the API's traffic
+            series_key("http_requests_total", {"route": route, "method": "GET", "status_class": "2xx"}): 50
+            for route in MONITORING_ROUTES
+        },
     }
     for bound, count in (le or {}).items():
         found[series_key("http_request_duration_seconds_bucket", {"route": ROUTE, "le": bound})] = count
@@ -60,7 +65,7 @@ def test_the_difference_between_scrapes_and_a_restart() -> None:
     before = Scrape(T0, {"a": sample(100, 1), "b": sample(40)})
     after = Scrape(T0 + timedelta(hours=1), {"a": sample(150, 3), "b": sample(10)})  # b restarted
     delta = figures(difference(before, after))
-    assert (delta.requests, delta.errors) == (50 + 2 + 10, 2)  # the scrape's own route left out
+    assert (delta.requests, delta.errors) == (50 + 2 + 10, 2)  # monitoring's routes left out
     since_start = figures(difference(None, after))
     assert (since_start.requests, since_start.errors) == (163, 3)
 
@@ -159,6 +164,8 @@ def test_bad_period_options_are_one_line(capsys: pytest.CaptureFixture[str]) -> 
     ]
     assert main(["watch", "--base-url", "http://127.0.0.1:9", "--until", "2026-05-01"]) == 2
     assert "--until goes with --from" in capsys.readouterr().err
+    assert main(["watch", "--base-url", "http://127.0.0.1:9", "--since", "999999d"]) == 2
+    assert "reaches before the calendar's start" in capsys.readouterr().err
     with pytest.raises(SystemExit) as stopped:
         main(["watch", "--since", "7x"])
     assert stopped.value.code == 2
