@@ -28,13 +28,13 @@ def canary_metric(rounds: list[Round]) -> Metric:
         name: {"availability": f"{sum(ok for ok, _ in seen)} of {len(seen)}", "medianSeconds": medians[name]}
         for name, seen in steps.items()
     }
-    latencies = "; ".join(f"{n} {duration_text(t)}" for n, t in medians.items())
+    latencies = ", ".join(f"{n} {duration_text(t)}" for n, t in medians.items())
     return Metric(
         "canary",
         "Canary: a client's booking, end to end",
         "every round passes",
         float(len(failed)),
-        f"{len(rounds) - len(failed)} of {len(rounds)} round(s) passed; median {latencies}",
+        f"{len(rounds) - len(failed)} of {len(rounds)} round(s) passed; median per step: {latencies}",
         judged(not failed),
         "the canary's own rounds on the monitoring service: availability, book, confirmation email, cancel",
         trend=[
@@ -81,6 +81,8 @@ class WatchReport:
     def lines(self) -> list[str]:
         gated = [m for m in self.metrics if m.gated]
         head = f"WATCH {self.period.text()}: {len(self.of(Verdict.MET))} of {len(gated)} seed targets met"
+        if not self.metrics:
+            head = f"WATCH {self.target}: the canary only, {len(self.rounds)} round(s)"
         lines = [head]
         lines += [
             f"  breached: {m.title}: {m.shown} (target {m.target}): {m.why}"
