@@ -1,5 +1,6 @@
 """`python -m checklists run`: the pre-production checklist against a target (or, with none, a
-local reference stack it starts and stops), ending in a go / no-go report."""
+local reference stack it starts and stops), ending in a go / no-go report. `python -m
+checklists watch`: after launch, the seed's success metrics and a canary (checklists/watch/)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from checklists.progress import LiveProgress, summary_table
 from checklists.reporters import write_reports
 from checklists.runner import RunOptions, run_checklist
 from checklists.verdict import EXIT_HARNESS_ERROR
+from checklists.watch.cli import add_watch_parser, cmd_watch
 from harness.cli_types import (
     MIN_RACE_USERS,
     DefaultsHelpFormatter,
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="Locust worker processes of the short race (0: none, -1: one per CPU core)",
     )
+    add_watch_parser(sub)
     return parser
 
 
@@ -179,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Under the shared contract (harness/exit_codes.py): a fault after the verdict (writing the
     # reports) is a harness error, exit 2, never a Python traceback's exit 1.
+    if args.command == "watch":
+        return run_command("watch", lambda: cmd_watch(args))
     return run_command("checklist", lambda: cmd_run(args))
 
 

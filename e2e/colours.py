@@ -29,4 +29,5 @@ STATUS_COLOURS = {
     "completed": "green",
     "cancelled": "red",
     "pending-confirmation": "orange",
+    "no-show": "purple",
 }

@@ -95,6 +95,9 @@ CASES: dict[str, Case] = {
     ),
     "test_moves_not_allowed_are_not_offered": Case(5, "5.3 Moves that are not allowed are not offered"),
     "test_history_lists_each_move": Case(5, "5.3 The history lists each move"),
+    "test_a_job_whose_time_has_passed_can_be_marked_a_no_show": Case(
+        5, "5.4 A scheduled job whose time has passed is marked a no-show (purple), no email"
+    ),
     "test_an_api_refusal_is_shown_not_swallowed": Case(5, "5.3 A refused move is shown, not swallowed"),
     "test_navigation_moves_between_days_weeks_and_months": Case(5, "5.x Calendar views and navigation"),
     "test_schedule_requires_login": Case(5, "5.x The calendar needs a signed-in admin"),

@@ -1,6 +1,7 @@
 """Suite 5, job status lifecycle on the calendar: confirm, decline with a reason, start,
-complete and cancel; the badge's colour changes each time in every view; moves the lifecycle
-does not allow are not offered; the history lists each move; a refused move is shown."""
+complete and cancel, and no-show once a job's time has passed; the badge's colour changes each
+time in every view; moves the lifecycle does not allow are not offered; the history lists each
+move; a refused move is shown."""
 
 from __future__ import annotations
 
@@ -17,14 +18,16 @@ from harness.api_client import BookingApi
 
 pytestmark = pytest.mark.suite5
 
-ALL_ACTIONS = ("confirm", "decline", "start", "complete", "cancel")
-# What the lifecycle allows from each status: everything else must not be offered.
+ALL_ACTIONS = ("confirm", "decline", "start", "complete", "cancel", "no-show")
+# What the lifecycle allows from each status of a job still to come: everything else must not
+# be offered (no-show waits for the job's start time).
 ALLOWED = {
     "pending-confirmation": {"confirm", "decline"},
     "scheduled": {"start", "cancel"},
     "in-progress": {"complete"},
     "completed": set(),
     "cancelled": set(),
+    "no-show": set(),
 }
 
 
@@ -166,3 +169,30 @@ def test_history_lists_each_move(
     expect(history.nth(2)).to_contain_text("Scheduled → Cancelled (Client asked to cancel)")
     api_history = api.history(pending_job["id"]).json()
     assert len(api_history["history"]) == 3, api_history
+
+
+def test_a_job_whose_time_has_passed_can_be_marked_a_no_show(
+    signed_in: Page, api: BookingApi, tz: Any, unique: str
+) -> None:
+    """A scheduled job of yesterday offers no-show beside start and cancel; marking it turns the
+    badge purple in every view, ends its moves, is in the history, and emails nobody."""
+    schedule = SchedulePage(signed_in)
+    day = datetime.now(tz).date() - timedelta(days=1)
+    missed = create_free_job(api, f"Missed visit {unique}", day, tz)
+    schedule.open("day", day.isoformat(), job=missed["id"])
+    expect(schedule.panel).to_have_attribute("data-status", "scheduled")
+    offered = {action for action in ALL_ACTIONS if schedule.action(action).count()}
+    assert offered == {"start", "cancel", "no-show"}, offered
+
+    schedule.act("no-show")
+    expect(schedule.notice).to_have_text("Job marked as a no-show.")
+    expect(schedule.panel).to_have_attribute("data-status", "no-show")
+    expect(signed_in.get_by_test_id("no-actions")).to_be_visible()
+    signed_in.get_by_test_id("job-history-toggle").click()
+    history = signed_in.get_by_test_id("job-history").get_by_role("listitem")
+    expect(history).to_have_count(2)
+    expect(history.nth(1)).to_contain_text("Scheduled → No-show")
+    assert fetch_job(api, missed["id"])["status"] == "no-show"
+    assert_badge(schedule, missed, day.isoformat(), "no-show")
+    emails = api.outbox().json()["emails"]
+    assert [e["kind"] for e in emails if e["jobId"] == missed["id"]] == []

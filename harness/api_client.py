@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 
 ACTIONS_WITH_REASON = frozenset({"decline", "cancel"})
+# The routes monitoring calls (health checks, scrapes): not the API's traffic.
+MONITORING_ROUTES = frozenset({"/health", "/metrics"})
 
 
 class BookingApi:
@@ -30,6 +32,10 @@ class BookingApi:
     # public
     def health(self) -> httpx.Response:
         return self.http.get("/health")
+
+    def metrics(self, token: str | None = None) -> httpx.Response:
+        """Prometheus text (a bearer token when the service asks for one)."""
+        return self.http.get("/metrics", headers={"Authorization": f"Bearer {token}"} if token else {})
 
     def service(self, service_id: str) -> httpx.Response:
         return self.http.get(f"/services/{service_id}")

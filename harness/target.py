@@ -17,13 +17,14 @@ The JSON file (also what `python -m reference_app stack --info-file F` writes):
              "region": "us-east-1", "sesFromAddress": "bookings@example.com"},
      "publicAppUrl": "https://book.example.com (the app's public origin, as in its emails)",
      "metricsToken": "... (optional: bearer token for GET /metrics)",
+     "canaryService": "<id> (optional: the one service the watch's canary may book)",
      "adapter": "reference (default), a registered name, or an importable module:Class",
      "adapterOptions": {"...": "an object handed to the adapter as it is"}}
 
 Environment: HARNESS_TARGET_FILE, HARNESS_ADAPTER, or HARNESS_BASE_URL with HARNESS_ADMIN_EMAIL,
 HARNESS_ADMIN_PASSWORD, HARNESS_SERVICES (JSON object or role=id,role=id),
 HARNESS_DATABASE_URL, HARNESS_MAILBOX_URL, HARNESS_AWS_ENDPOINT_URL, HARNESS_AWS_REGION,
-HARNESS_SES_FROM_ADDRESS, HARNESS_PUBLIC_APP_URL, HARNESS_METRICS_TOKEN.
+HARNESS_SES_FROM_ADDRESS, HARNESS_PUBLIC_APP_URL, HARNESS_METRICS_TOKEN, HARNESS_CANARY_SERVICE.
 
 Service roles the suites look for: "standard" (instant confirmation, capacity 1),
 "consultation" (requires confirmation), "workshop" (capacity > 1), "callout" (bookable at
@@ -83,6 +84,8 @@ class Target:
     ses_from_address: str | None = None
     public_app_url: str | None = None
     metrics_token: str | None = None
+    # The service the team marks for monitoring: the watch's canary books there and nowhere else.
+    canary_service: str | None = None
     # The adapter that speaks to the system (harness/adapters): a registered name or module:Class.
     adapter: str = "reference"
     adapter_options: Mapping[str, Any] = field(default_factory=dict)
@@ -133,6 +136,7 @@ class Target:
             ses_from_address=_text(aws, "sesFromAddress", "aws."),
             public_app_url=_text(data, "publicAppUrl"),
             metrics_token=_text(data, "metricsToken"),
+            canary_service=_text(data, "canaryService"),
             adapter=_text(data, "adapter") or "reference",
             adapter_options=dict(_object(data, "adapterOptions")),
             local=local,
@@ -153,6 +157,7 @@ class Target:
             },
             "publicAppUrl": self.public_app_url,
             "metricsToken": self.metrics_token,
+            "canaryService": self.canary_service,
             "adapter": self.adapter,
             "adapterOptions": dict(self.adapter_options),
         }
@@ -217,6 +222,7 @@ def with_env_overrides(target: Target, env: Mapping[str, str]) -> Target:
         ("HARNESS_SES_FROM_ADDRESS", "ses_from_address"),
         ("HARNESS_PUBLIC_APP_URL", "public_app_url"),
         ("HARNESS_METRICS_TOKEN", "metrics_token"),
+        ("HARNESS_CANARY_SERVICE", "canary_service"),
         ("HARNESS_ADAPTER", "adapter"),
     ]:
         if env.get(key):

@@ -10,15 +10,19 @@ from datetime import datetime
 # counted against the capacity and shown as taken), whether it waits for confirmation, is
 # booked, or is under way...
 OCCUPYING = frozenset({"pending-confirmation", "scheduled", "in-progress"})
-# ...and a job in one of these frees it: done, or cancelled (a declined job is cancelled).
-FREEING = frozenset({"completed", "cancelled"})
+# ...and a job in one of these frees it: done, cancelled (a declined job is cancelled), or
+# missed by its client (no-show).
+FREEING = frozenset({"completed", "cancelled", "no-show"})
 TRANSITIONS = {
     ("confirm", "pending-confirmation"): "scheduled",
     ("decline", "pending-confirmation"): "cancelled",
     ("start", "scheduled"): "in-progress",
     ("cancel", "scheduled"): "cancelled",
     ("complete", "in-progress"): "completed",
+    ("no-show", "scheduled"): "no-show",
 }
+# Moves that wait for the job's start time: a client cannot miss an appointment still to come.
+AFTER_START = frozenset({"no-show"})
 # Emails each event queues, by the audience that receives them.
 EVENT_EMAILS = {
     "book:scheduled": [("client", "client_instant_confirmation"), ("contractor", "contractor_new_booking")],
@@ -74,10 +78,12 @@ class BookingModel:
         job.record_emails(event)
         self.jobs[job.id] = job
 
-    def expected_transition(self, job: ModelJob, action: str) -> str | None:
+    def expected_transition(self, job: ModelJob, action: str, now: datetime) -> str | None:
         """The status the action leads to, or None when the service must refuse (409)."""
         target = TRANSITIONS.get((action, job.status))
         if target is None:
+            return None
+        if action in AFTER_START and job.start > now:
             return None
         if action == "confirm" and not self.has_room(job.start, job.end, job.capacity, exclude=job.id):
             return None

@@ -51,6 +51,7 @@ class CapacityMachine(RuleBasedStateMachine):
 
     def __init__(self, system: BookingSystem) -> None:
         super().__init__()
+        self.system = system
         self.session = system.open_session()
         self.api = self.session.api
         self.ids = {
@@ -94,7 +95,7 @@ class CapacityMachine(RuleBasedStateMachine):
             note(f"{action}: no job (its booking was refused)")
             return
         job = self.model.jobs[job_id]
-        expected = self.model.expected_transition(job, action)
+        expected = self.model.expected_transition(job, action, self.system.now())
         response = self.api.act(job_id, action)
         note(f"{action} {job_id} ({job.status}) -> {response.status_code}, model: {expected or 409}")
         if expected is None:

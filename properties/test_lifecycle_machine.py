@@ -1,5 +1,7 @@
 """The job lifecycle as a state machine: any action on any job, legal or not, and the model
-predicts every response, the status, the status history and the emails queued."""
+predicts every response, the status, the status history and the emails queued. Jobs are
+booked on a day to come, and staff also record jobs on a day long past (where a no-show can
+be marked: the move waits for the job's start time)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,11 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 from properties.model import BookingModel, ModelJob
 from properties.system import BookingSystem, local_instant
 
-ACTIONS = ("confirm", "decline", "start", "complete", "cancel")
+ACTIONS = ("confirm", "decline", "start", "complete", "cancel", "no-show")
 SLOT_MINUTES = 30
+# Jobs recorded in the past go this many days before the session's day: a day of the example's
+# own (each example has its own day to come), long before "now" on any clock.
+PAST_OFFSET = timedelta(days=3650)
 
 
 class LifecycleMachine(RuleBasedStateMachine):
@@ -33,13 +38,15 @@ class LifecycleMachine(RuleBasedStateMachine):
             duration=SLOT_MINUTES, interval=SLOT_MINUTES, capacity=1, confirm=True
         )
         self.day = self.session.day
+        self.past_day = self.day - PAST_OFFSET
         self.next_slot = 0
         self.model = BookingModel()
         self.touched: str | None = None
 
-    def _fresh_slot(self) -> tuple[Any, Any]:
+    def _fresh_slot(self, *, past: bool = False) -> tuple[Any, Any]:
         """Every job gets a slot no other job ever used, so capacity never interferes here."""
-        start = local_instant(self.day, 8 * 60 + SLOT_MINUTES * self.next_slot, self.session.tz)
+        day = self.past_day if past else self.day
+        start = local_instant(day, 8 * 60 + SLOT_MINUTES * self.next_slot, self.session.tz)
         self.next_slot += 1
         return start, start + timedelta(minutes=SLOT_MINUTES)
 
@@ -76,10 +83,21 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert response.json()["job"]["status"] == "scheduled", response.text
         return self._add(response, "admin", False, start, end)
 
+    @rule(target=jobs)
+    def admin_record_past(self) -> str:
+        """Staff record a job that took place (or should have) long ago: scheduled, and past
+        its start, so the no-show move is open to it."""
+        start, end = self._fresh_slot(past=True)
+        response = self.api.create_job(
+            {"title": "Past visit", "startTime": start.isoformat(), "endTime": end.isoformat()}
+        )
+        assert response.json()["job"]["status"] == "scheduled", response.text
+        return self._add(response, "admin", False, start, end)
+
     @rule(job_id=jobs, action=st.sampled_from(ACTIONS))
     def act(self, job_id: str, action: str) -> None:
         job = self.model.jobs[job_id]
-        expected = self.model.expected_transition(job, action)
+        expected = self.model.expected_transition(job, action, self.system.now())
         response = self.api.act(job_id, action)
         note(
             f"{action} {job_id[:8]} ({job.status}) -> {response.status_code}, model expects {expected or 409}"
@@ -112,9 +130,12 @@ class LifecycleMachine(RuleBasedStateMachine):
     def statuses_match_the_model(self) -> None:
         if not self.model.jobs:
             return
-        response = self.api.jobs(self.day - timedelta(days=1), self.day + timedelta(days=1))
+        listed = [
+            *self.api.jobs(self.day - timedelta(days=1), self.day + timedelta(days=1)).json()["jobs"],
+            *self.api.jobs(self.past_day, self.past_day).json()["jobs"],
+        ]
         # A live target may hold other jobs: judge the ones this machine made.
-        actual = {j["id"]: j["status"] for j in response.json()["jobs"] if j["id"] in self.model.jobs}
+        actual = {j["id"]: j["status"] for j in listed if j["id"] in self.model.jobs}
         assert actual == {job_id: job.status for job_id, job in self.model.jobs.items()}
 
     @invariant()

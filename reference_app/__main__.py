@@ -145,14 +145,18 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+# reference_app.operations.metrics.MULTIPROC_ENV, named here so prometheus-client stays unimported.
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
 def prepare_metrics_folder() -> Path | None:
     """Several worker processes share their Prometheus figures through files in one folder
     (prometheus-client's multiprocess mode): a fresh one unless PROMETHEUS_MULTIPROC_DIR names
-    one, emptied of a previous run's files. Set before the workers import prometheus-client.
+    one, emptied of a previous run's files. Set before anything imports prometheus-client: it
+    chooses where figures live (memory or the folder) once, at import, and a single worker runs
+    in this very process, so importing it first would leave /metrics reading an empty folder.
     Returns the folder when it made one (removed when the server stops)."""
     import tempfile
-
-    from reference_app.operations.metrics import MULTIPROC_ENV
 
     folder = os.environ.get(MULTIPROC_ENV)
     made = None

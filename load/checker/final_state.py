@@ -17,8 +17,8 @@ from load.checker.operations import Operation
 # The statuses that occupy a slot (the seed's three): a job waiting for confirmation, booked,
 # or under way counts against the capacity...
 ACTIVE_STATUSES = frozenset({"scheduled", "in-progress", "pending-confirmation"})
-# ...and these free it: a job done, or cancelled (a declined job is cancelled).
-FREEING_STATUSES = frozenset({"completed", "cancelled"})
+# ...and these free it: a job done, cancelled (a declined job is cancelled), or missed.
+FREEING_STATUSES = frozenset({"completed", "cancelled", "no-show"})
 # Every slot a run books lies in the coming weeks; a day of margin on each side is plenty.
 _MARGIN = timedelta(days=1)
 _DEFAULT_SPAN = timedelta(days=90)

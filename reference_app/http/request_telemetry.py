@@ -21,12 +21,13 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from reference_app.operations import metrics
+from reference_app.scheduling.lifecycle import ACTIONS
 
 log = logging.getLogger("reference_app.requests")
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # Route templates as Litestar writes them in the scope: parameter names without their types.
-_TRANSITION = re.compile(r"^/jobs/\{job_id\}/(confirm|decline|start|complete|cancel)$")
+_TRANSITION = re.compile(r"^/jobs/\{job_id\}/(confirm|decline|start|complete|cancel|no-show)$")
 _PAGE_TRANSITION = "/schedule/jobs/{job_id}/{action}"
 BOOKING_ROUTE = "/services/{service_id}/book"
 BOOKING_PAGE_ROUTE = "/book/{service_id}"
@@ -94,7 +95,7 @@ def _record_business(scope: Scope, route: str, status: int, body: bytes) -> None
             metrics.JOB_TRANSITIONS.labels(match[1]).inc()
         elif route == _PAGE_TRANSITION and status == 303:
             action = scope.get("path_params", {}).get("action", "")
-            if action in {"confirm", "decline", "start", "complete", "cancel"}:
+            if action in ACTIONS:
                 metrics.JOB_TRANSITIONS.labels(action).inc()
 
 

@@ -109,7 +109,9 @@ class JobController(Controller):
         action: Action,
         reason: str | None = None,
     ) -> JobEnvelope:
-        job = await jobs.transition_job(conn, principal, job_id, action, reason=reason)
+        job = await jobs.transition_job(
+            conn, principal, job_id, action, reason=reason, now=settings.clock.now()
+        )
         return JobEnvelope(job=job)
 
     @post("/{job_id:uuid}/confirm", status_code=200, responses=error_responses(401, 404, 409))
@@ -151,3 +153,10 @@ class JobController(Controller):
         data: JSONBody[ReasonIn],
     ) -> JobEnvelope:
         return await self._transition(conn, settings, principal, job_id, "cancel", data.reason)
+
+    @post("/{job_id:uuid}/no-show", status_code=200, responses=error_responses(401, 404, 409))
+    async def no_show(
+        self, conn: Conn, settings: AppSettings, principal: Admin, job_id: FromPath[UUID]
+    ) -> JobEnvelope:
+        """The client did not come: a scheduled job whose start time has passed (409 before)."""
+        return await self._transition(conn, settings, principal, job_id, "no-show")

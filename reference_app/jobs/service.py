@@ -24,7 +24,7 @@ from reference_app.jobs.schemas import (
     job_out,
 )
 from reference_app.scheduling.booking_settings import settings_from_json
-from reference_app.scheduling.lifecycle import Action, is_active, next_status
+from reference_app.scheduling.lifecycle import Action, is_active, next_status, too_early
 from reference_app.scheduling.rules import local_day_bounds
 from reference_app.sql import query
 
@@ -229,6 +229,7 @@ async def transition_job(
     action: Action,
     *,
     reason: str | None,
+    now: datetime,
 ) -> JobOut:
     async with conn.transaction():
         job = await _locked_job(conn, principal, job_id)
@@ -239,6 +240,13 @@ async def transition_job(
                 "invalid_transition",
                 f"Cannot {action} a job that is {job['status']}.",
                 {"status": job["status"], "action": action},
+            )
+        if too_early(action, job["start_time"], now):
+            raise ApiError(
+                409,
+                "invalid_transition",
+                f"A job can be marked {action} only once its start time has passed.",
+                {"status": job["status"], "action": action, "startTime": job["start_time"].isoformat()},
             )
         if action == "confirm":
             conflicts = await capacity_guard(

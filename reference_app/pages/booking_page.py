@@ -15,6 +15,7 @@ from reference_app.failpoints import failpoint_active
 from reference_app.http.errors import ApiError
 from reference_app.pages.page_errors import not_found_page
 from reference_app.services import service as services
+from reference_app.sql import query
 
 NOT_BOOKABLE = "This service does not exist or is not taking bookings."
 
@@ -49,6 +50,8 @@ class BookingPageController(Controller):
             offered = await services.availability(conn, svc.id, first, horizon, now)
         except ApiError:  # deactivated in between
             return not_found_page(NOT_BOOKABLE)
+        # The conversion's denominator, per service and hour (reference_app/migrations/0006).
+        await conn.execute(query("count_page_view"), {"service_id": svc.id, "at": now})
         open_slot = next((s for s in offered.slots if s.remaining > 0), None)
         initial = open_slot.start_time.astimezone(svc.tz).date() if open_slot else first
         return Template(

@@ -22,6 +22,7 @@ STATUS_LABELS: dict[str, str] = {
     "in-progress": "In progress",
     "completed": "Completed",
     "cancelled": "Cancelled",
+    "no-show": "No-show",
 }
 # In the week and month grids, where a column is narrow; the legend gives the full names.
 STATUS_SHORT_LABELS: dict[str, str] = {**STATUS_LABELS, "pending-confirmation": "Pending"}

@@ -25,11 +25,10 @@ from reference_app.pages.csrf import check_csrf
 from reference_app.pages.job_form import FIELDS, create_job_body, form_values
 from reference_app.pages.session import PageSession, Session, provide_page_session
 from reference_app.pages.templating import schedule_url
-from reference_app.scheduling.lifecycle import TRANSITIONS, Action, next_status
+from reference_app.scheduling.lifecycle import ACTIONS, TRANSITIONS, allowed_now
 from reference_app.services.service import list_services
 from reference_app.settings import Settings
 
-ACTIONS: tuple[Action, ...] = ("confirm", "decline", "start", "complete", "cancel")
 ACTIONS_WITH_REASON: frozenset[str] = frozenset({"decline", "cancel"})
 assert {action for action, _ in TRANSITIONS} == set(ACTIONS)
 DONE_NOTICES = {
@@ -38,6 +37,7 @@ DONE_NOTICES = {
     "start": "Job started.",
     "complete": "Job completed.",
     "cancel": "Job cancelled.",
+    "no-show": "Job marked as a no-show.",
     "create": "Job created.",
 }
 
@@ -99,7 +99,12 @@ async def render_schedule(
     found = await jobs.list_jobs(conn, principal, cal.first, cal.last, None)
     selected, history, job_error = await _selected_job(conn, session, job_id)
     shown_error = error or job_error
-    actions = [a for a in ACTIONS if selected is not None and next_status(a, selected.status) is not None]
+    now = settings.clock.now()
+    actions = [
+        a
+        for a in ACTIONS
+        if selected is not None and allowed_now(a, selected.status, selected.start_time, now) is not None
+    ]
     if selected is not None and failpoint_active("e2e_calendar_offers_every_move"):
         actions = list(ACTIONS)
     return Template(
@@ -194,6 +199,7 @@ class SchedulePageController(Controller):
                 UUID(job_id),
                 move,
                 reason=reason,
+                now=settings.clock.now(),
             )
         except msgspec.ValidationError:
             error = ApiError(422, "reason_required", f"Give a reason to {action} this job.")

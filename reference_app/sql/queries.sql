@@ -333,3 +333,9 @@ WHERE tenant_id = %(tenant_id)s ORDER BY created_at DESC, email
 
 -- name: delete_suppression
 DELETE FROM email_suppressions WHERE tenant_id = %(tenant_id)s AND email = lower(%(email)s)
+
+-- name: count_page_view
+-- One more view of a service's booking page in the hour of %(at)s.
+INSERT INTO booking_page_views (service_id, hour, views)
+VALUES (%(service_id)s, date_trunc('hour', %(at)s::timestamptz), 1)
+ON CONFLICT (service_id, hour) DO UPDATE SET views = booking_page_views.views + 1

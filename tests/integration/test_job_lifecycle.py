@@ -1,4 +1,5 @@
-"""Every action against every status through HTTP, the history it leaves, and the guard on confirm."""
+"""Every action against every status through HTTP, the history it leaves, the guard on confirm,
+and the no-show move, open only once a scheduled job's start time has passed."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from reference_app.local.seed import SeedResult
 from reference_app.scheduling.lifecycle import TRANSITIONS
 from tests.integration.calls import book, create_job, create_service, error_code
 
-ACTIONS = ("confirm", "decline", "start", "complete", "cancel")
-# The admin actions that lead to each status from a fresh job.
+ACTIONS = ("confirm", "decline", "start", "complete", "cancel", "no-show")
+# The admin actions that lead to each status from a fresh job ("past": staff record a job
+# whose time has gone by; the others lie in 2030).
 PATHS: dict[str, tuple[str, list[str]]] = {
     "pending-confirmation": ("booking", []),
     "scheduled": ("admin", []),
     "in-progress": ("admin", ["start"]),
     "completed": ("admin", ["start", "complete"]),
     "cancelled": ("admin", ["cancel"]),
+    "no-show": ("past", ["no-show"]),
 }
 
 
@@ -31,6 +34,8 @@ def _job_in(client: TestClient[Any], tenant: SeedResult, headers: dict[str, str]
     origin, actions = PATHS[status]
     if origin == "booking":
         response = book(client, tenant.services["consultation"], "2030-01-10T10:00:00-05:00")
+    elif origin == "past":
+        response = create_job(client, headers, "2020-01-10T10:00:00Z", "2020-01-10T11:00:00Z")
     else:
         response = create_job(client, headers, "2030-01-10T10:00:00Z", "2030-01-10T11:00:00Z")
     assert response.status_code == 201, response.text
@@ -53,6 +58,8 @@ def test_action_matrix(
     before = client.get(f"/jobs/{job_id}", headers=admin_headers).json()["job"]
     response = _act(client, admin_headers, job_id, action)
     expected = TRANSITIONS.get((action, status))  # type: ignore[call-overload]
+    if action == "no-show":
+        expected = None  # every job of the matrix but the past one lies in 2030: too early
     after = client.get(f"/jobs/{job_id}", headers=admin_headers).json()["job"]
     if expected is None:
         assert response.status_code == 409, response.text
@@ -70,7 +77,33 @@ def test_expected_transitions_are_the_seeds() -> None:
         ("start", "scheduled"): "in-progress",
         ("cancel", "scheduled"): "cancelled",
         ("complete", "in-progress"): "completed",
+        ("no-show", "scheduled"): "no-show",
     }
+
+
+def test_no_show_once_the_start_has_passed_with_its_history_and_no_email(
+    client: TestClient[Any], tenant: SeedResult, admin_headers: dict[str, str]
+) -> None:
+    coming = _job_in(client, tenant, admin_headers, "scheduled")
+    early = _act(client, admin_headers, coming, "no-show")
+    assert early.status_code == 409, early.text
+    assert error_code(early) == "invalid_transition"
+    assert "only once its start time has passed" in early.json()["error"]["message"]
+
+    missed = create_job(client, admin_headers, "2020-01-10T10:00:00Z", "2020-01-10T11:00:00Z").json()["job"]
+    marked = _act(client, admin_headers, missed["id"], "no-show")
+    assert marked.status_code == 200, marked.text
+    assert marked.json()["job"]["status"] == "no-show"
+    history = client.get(f"/jobs/{missed['id']}/history", headers=admin_headers).json()["history"]
+    assert [(h["fromStatus"], h["toStatus"]) for h in history] == [
+        (None, "scheduled"),
+        ("scheduled", "no-show"),
+    ]
+    assert history[-1]["actor"] == f"admin:{tenant.admin_email}"
+    for action in ACTIONS:  # a final status: nothing follows
+        assert _act(client, admin_headers, missed["id"], action).status_code == 409
+    outbox = client.get("/admin/outbox", headers=admin_headers).json()["emails"]
+    assert [e for e in outbox if e["jobId"] == missed["id"]] == []  # no email: decided (docs)
 
 
 def test_history_records_each_step(

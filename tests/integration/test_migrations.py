@@ -32,6 +32,7 @@ EXPECTED_COLUMNS = {
     },
     "email_suppressions": {"tenant_id", "email", "reason", "detail", "feedback_id", "created_at"},
     "abuse_counters": {"key", "window_start", "hits"},
+    "booking_page_views": {"service_id", "hour", "views"},
 }  # fmt: skip
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 import pytest
 from litestar.testing import TestClient
 
@@ -29,6 +31,27 @@ def test_picker_opens_on_the_first_day_with_a_free_slot(client: TestClient[Any],
     page = client.get(f"/book/{tenant.services['workshop']}")  # Saturdays only
     assert 'min="2030-01-09"' in page.text
     assert 'value="2030-01-12"' in page.text
+
+
+def test_each_page_served_is_counted_per_service_and_hour(
+    client: TestClient[Any], tenant: SeedResult, database_url: str
+) -> None:
+    """The conversion's denominator: pages served, in the hour of the service's clock; a 404
+    counts nothing."""
+    for _ in range(3):
+        assert client.get(f"/book/{tenant.services['standard']}").status_code == 200
+    assert client.get(f"/book/{tenant.services['callout']}").status_code == 200
+    assert client.get(f"/book/{uuid.uuid4()}").status_code == 404
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT service_id::text, hour, views FROM booking_page_views WHERE service_id = ANY(%s)",
+            ([tenant.services["standard"], tenant.services["callout"]],),
+        ).fetchall()
+    hour = datetime(2030, 1, 9, 15, tzinfo=UTC)  # the clock's 15:00 UTC (conftest)
+    assert {service: (at, views) for service, at, views in rows} == {
+        tenant.services["standard"]: (hour, 3),
+        tenant.services["callout"]: (hour, 1),
+    }
 
 
 # A stable id for the random uuid: xdist workers must collect the same test names.

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 from typing import get_args
 
 import pytest
 
+from reference_app.scheduling.lifecycle import (
+    ACTIONS as SERVICE_ACTIONS,
+)
 from reference_app.scheduling.lifecycle import (
     ACTIVE_STATUSES,
     STATUSES,
     TRANSITIONS,
     Action,
     Status,
+    allowed_now,
     is_active,
     next_status,
+    too_early,
 )
 
-ACTIONS: tuple[Action, ...] = ("confirm", "decline", "start", "complete", "cancel")
+ACTIONS: tuple[Action, ...] = ("confirm", "decline", "start", "complete", "cancel", "no-show")
 
 ALLOWED: dict[tuple[Action, Status], Status] = {
     ("confirm", "pending-confirmation"): "scheduled",
@@ -25,14 +31,15 @@ ALLOWED: dict[tuple[Action, Status], Status] = {
     ("start", "scheduled"): "in-progress",
     ("cancel", "scheduled"): "cancelled",
     ("complete", "in-progress"): "completed",
+    ("no-show", "scheduled"): "no-show",
 }
 ALL_PAIRS = list(itertools.product(ACTIONS, STATUSES))
 
 
 def test_vocabularies_match_the_literals() -> None:
-    assert set(get_args(Action)) == set(ACTIONS)
+    assert set(get_args(Action)) == set(ACTIONS) == set(SERVICE_ACTIONS)
     assert STATUSES == get_args(Status)
-    assert len(ALL_PAIRS) == 25
+    assert len(ALL_PAIRS) == 36
 
 
 @pytest.mark.parametrize(("action", "status"), ALL_PAIRS)
@@ -48,10 +55,10 @@ def test_allowed_transitions(pair: tuple[Action, Status], target: Status) -> Non
 
 def test_transition_table_is_exactly_the_allowed_set() -> None:
     assert TRANSITIONS == ALLOWED
-    assert sum(next_status(a, s) is not None for a, s in ALL_PAIRS) == 5
+    assert sum(next_status(a, s) is not None for a, s in ALL_PAIRS) == 6
 
 
-@pytest.mark.parametrize("status", ["completed", "cancelled"])
+@pytest.mark.parametrize("status", ["completed", "cancelled", "no-show"])
 def test_terminal_statuses_accept_no_action(status: Status) -> None:
     assert [next_status(action, status) for action in ACTIONS] == [None] * len(ACTIONS)
 
@@ -60,10 +67,11 @@ def test_terminal_statuses_accept_no_action(status: Status) -> None:
     ("status", "actions"),
     [
         ("pending-confirmation", {"confirm", "decline"}),
-        ("scheduled", {"start", "cancel"}),
+        ("scheduled", {"start", "cancel", "no-show"}),
         ("in-progress", {"complete"}),
         ("completed", set()),
         ("cancelled", set()),
+        ("no-show", set()),
     ],
 )
 def test_actions_available_per_status(status: Status, actions: set[str]) -> None:
@@ -80,6 +88,8 @@ def test_actions_available_per_status(status: Status, actions: set[str]) -> None
         ("complete", "scheduled"),  # cannot skip in-progress
         ("start", "in-progress"),
         ("decline", "scheduled"),
+        ("no-show", "pending-confirmation"),  # never confirmed: nothing was missed
+        ("no-show", "in-progress"),  # the client came
     ],
 )
 def test_notable_forbidden_moves(action: Action, status: Status) -> None:
@@ -111,6 +121,7 @@ def test_happy_paths() -> None:
         ("in-progress", True),
         ("completed", False),
         ("cancelled", False),
+        ("no-show", False),
         ("", False),
         ("Scheduled", False),
         ("in_progress", False),
@@ -130,3 +141,22 @@ def test_active_statuses() -> None:
 def test_allowed_moves_start_from_active_jobs(pair: tuple[Action, Status], target: Status) -> None:
     assert is_active(pair[1]) is True  # every allowed move starts from an active job
     assert is_active(target) is (target in {"scheduled", "in-progress"})
+
+
+NOW = datetime(2030, 1, 9, 15, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [(NOW + timedelta(minutes=1), None), (NOW, "no-show"), (NOW - timedelta(days=3), "no-show")],
+)
+def test_no_show_waits_for_the_start_time(start: datetime, expected: Status | None) -> None:
+    assert too_early("no-show", start, NOW) is (expected is None)
+    assert allowed_now("no-show", "scheduled", start, NOW) == expected
+
+
+@pytest.mark.parametrize("action", [a for a in ACTIONS if a != "no-show"])
+def test_other_moves_do_not_wait_for_the_start(action: Action) -> None:
+    later = NOW + timedelta(days=30)
+    for status in STATUSES:
+        assert allowed_now(action, status, later, NOW) == next_status(action, status)

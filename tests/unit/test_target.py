@@ -153,3 +153,12 @@ def test_aws_public_url_and_metrics_token_round_trip_and_env_overrides() -> None
     assert overridden.public_app_url == "https://x.io"
     with pytest.raises(TargetError):
         Target.from_json({"baseUrl": "http://127.0.0.1:8000", "aws": "nope"})
+
+
+def test_the_canary_service_round_trips_and_the_environment_names_it() -> None:
+    target = Target.from_json({"baseUrl": "http://127.0.0.1:8000", "canaryService": "c1"})
+    assert target.canary_service == "c1"
+    assert Target.from_json(target.to_json()) == target
+    assert with_env_overrides(target, {"HARNESS_CANARY_SERVICE": "c2"}).canary_service == "c2"
+    with pytest.raises(TargetError, match='"canaryService" must be a string'):
+        Target.from_json({"baseUrl": "http://127.0.0.1:8000", "canaryService": 7})
