@@ -25,7 +25,7 @@ from checklists.watch.records import read_records
 from checklists.watch.render import write_watch_reports
 from checklists.watch.report import WatchReport
 from checklists.watch.scrapes import ScrapeStore, scrape, window
-from harness.cli_types import DefaultsHelpFormatter
+from harness.cli_types import DefaultsHelpFormatter, add_target_arguments
 from harness.exit_codes import CannotJudge
 from harness.preflight import Needs, check_database, check_health, preflight
 from harness.target import Target, harness_target, resolve_target
@@ -59,11 +59,7 @@ def add_watch_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
         "canary that books like a client. docs/watch.md; exit codes: docs/reference/exit-codes.md.",
         formatter_class=DefaultsHelpFormatter,
     )
-    where = watch.add_mutually_exclusive_group()
-    where.add_argument(
-        "--target-file", help="target description JSON (default: HARNESS_*, else a local stack)"
-    )
-    where.add_argument("--base-url", help="target base URL; other fields from HARNESS_* variables")
+    add_target_arguments(watch)
     when = watch.add_mutually_exclusive_group()
     when.add_argument(
         "--since", type=span, help="the period: this long up to now, e.g. 7d, 36h (default: 7d)"
