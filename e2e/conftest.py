@@ -31,7 +31,8 @@ from e2e.report import (  # noqa: F401  (the report's hooks, registered through 
     pytest_terminal_summary,
 )
 from e2e.scenario import book_first_free, service_id, service_zone
-from harness.api_client import BookingApi
+from harness.adapters import reference_paths
+from harness.adapters.reference_client import BookingApi
 from harness.exit_codes import NOT_JUDGED, CannotJudge
 from harness.preflight import preflight
 from harness.target import Target, harness_target, resolve_target
@@ -54,12 +55,14 @@ def wait_healthy(base_url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(f"{base_url}/health", timeout=2).status_code == 200:
+            if httpx.get(reference_paths.health_url(base_url), timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{base_url}/health did not answer 200 within {timeout} s")
+            raise RuntimeError(
+                f"{reference_paths.health_url(base_url)} did not answer 200 within {timeout} s"
+            )
         time.sleep(0.2)
 
 
@@ -226,4 +229,4 @@ def make_service(api: BookingApi, unique: str) -> Iterator[Callable[..., dict[st
 
     yield make
     for made_id in made:
-        api.http.delete(f"/admin/services/{made_id}", headers=api.auth)
+        api.delete_service(made_id)

@@ -10,7 +10,7 @@ import httpx
 
 from checklists.checks.evidence import http_exchange
 from checklists.model import Evidence
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 
 LOOKAHEAD_DAYS = 28
 ATTEMPTS = 5

@@ -15,7 +15,7 @@ from checklists.checks.evidence import http_exchange
 from checklists.checks.registry import check
 from checklists.context import CheckContext, is_loopback
 from checklists.model import CheckResult, Evidence, judged
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.mailbox import DeliveredEmail, Mailbox
 
 _LINK = re.compile(r"https?://[^\s\"'<>)]+")
@@ -101,7 +101,7 @@ def public_app_url(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
 
 def _suppressions(api: BookingApi) -> tuple[dict[str, str] | None, Evidence]:
     """The suppressed addresses and their reasons; None when the target gives no such list."""
-    response = api.http.get("/admin/suppressions", headers=api.auth)
+    response = api.suppressions()
     evidence = http_exchange("GET /admin/suppressions", response)
     if response.status_code != 200:
         return None, evidence
@@ -132,7 +132,8 @@ def bounce_complaint_suppressed(ctx: CheckContext, params: Mapping[str, Any]) ->
             return CheckResult.failed("the target lists no suppressions (GET /admin/suppressions)", listing)
         # Lift earlier runs' suppressions first, so only this run's mail can suppress them again.
         for address in (a for a in expected if a in listed):
-            lifted = api.http.delete(f"/admin/suppressions/{address}", headers=api.auth)
+            lifted = api.lift_suppression(address)
+
             evidence.append(http_exchange(f"lift {address} before the test", lifted))
         jobs = []
         for address in expected:

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 
 import boto3
 
+from harness.adapters import reference_paths as paths
 from tests.checklists.route_server import Answer, Request, RouteServer
 
 SIMULATOR = {"bounce@simulator.amazonses.com": "bounce", "complaint@simulator.amazonses.com": "complaint"}
@@ -32,12 +33,12 @@ class BookingServer:
 
     def routes(self) -> RouteServer:
         routes = RouteServer()
-        routes.route("POST", "/auth/login", Answer(200, {"token": "t"}))
-        routes.route("GET", "/services/*", self.availability)
-        routes.route("POST", "/services/*", self.book)
-        routes.route("POST", "/jobs/*", self.cancel)
-        routes.route("GET", "/admin/suppressions", self.list_suppressions)
-        routes.route("DELETE", "/admin/suppressions/*", self.lift)
+        routes.route("POST", paths.SIGN_IN, Answer(200, {"token": "t"}))
+        routes.route("GET", f"{paths.SERVICES}/*", self.availability)
+        routes.route("POST", f"{paths.SERVICES}/*", self.book)
+        routes.route("POST", f"{paths.JOBS}/*", self.cancel)
+        routes.route("GET", paths.SUPPRESSIONS, self.list_suppressions)
+        routes.route("DELETE", f"{paths.SUPPRESSIONS}/*", self.lift)
         return routes
 
     def availability(self, request: Request) -> Answer:
