@@ -22,7 +22,7 @@ from checklists.runner import RunOptions, run_checklist
 from checklists.verdict import EXIT_HARNESS_ERROR
 from harness.cli_types import MIN_RACE_USERS, DefaultsHelpFormatter, duration_text, positive_int
 from harness.exit_codes import CannotJudge, first_line, run_command
-from harness.preflight import preflight
+from harness.preflight import Needs, preflight
 from harness.target import Target, harness_target, resolve_target
 
 # Logs and CI have no terminal width to go by: wide enough for the findings to stay legible.
@@ -125,7 +125,7 @@ def _target(args: argparse.Namespace, console: Console) -> Iterator[Target]:
     if explicit is None:
         console.print("no target given: starting the local reference stack (PostgreSQL, moto, 2 servers)...")
     else:
-        console.print(preflight(explicit).line(), soft_wrap=True)
+        console.print(preflight(explicit, Needs(through_adapter=True)).line(), soft_wrap=True)
     with harness_target(explicit, servers=2) as target:
         if explicit is None:
             console.print(f"local reference stack up at {target.base_url}")

@@ -41,6 +41,13 @@ class Capability(StrEnum):
     EMAILS = "emails"  # the emails a booking sent can be read
     FINAL_STATE = "final-state"  # every booking and whether it holds its time can be read
     PAGES = "pages"  # the booking page and calendar follow the page contract (browser suites)
+    # What the checklist's Infrastructure and Monitoring items read beyond bookings: the
+    # operations interfaces of the reference service. Declare one only for a system that answers
+    # it as the reference does (docs/own-system.md says what each item then asks of it).
+    HEALTH_REPORT = "health-report"  # GET /health: its status, running version and schema state
+    CORS = "cors"  # its API answers CORS preflights, allowing only its own front end's origin
+    SES = "ses"  # it mails through Amazon SES; bounces and complaints end up on a suppression list
+    CLOUDWATCH = "cloudwatch"  # its dashboard and alarms are in CloudWatch
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from checklists.context import CheckContext
 from checklists.model import CheckResult, Evidence, judged
 from harness.adapters import reference_paths
 from harness.checkout import checkout_commit
+from harness.model import Capability
 
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
@@ -50,7 +51,7 @@ def get_health(ctx: CheckContext, base_url: str | None = None) -> tuple[dict[str
     return (body if isinstance(body, dict) else None), http_exchange("GET /health", response)
 
 
-@check("env_file")
+@check("env_file", needs=[Capability.HEALTH_REPORT])
 def env_file(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     if ctx.env_file is None:
         return CheckResult.skipped("no --env-file given: the front end's environment file is not known here")
@@ -84,7 +85,7 @@ def env_file(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     return judged(failures, f"{flag}=false and the API URL answers /health", evidence)
 
 
-@check("deployed_version")
+@check("deployed_version", needs=[Capability.HEALTH_REPORT])
 def deployed_version(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     body, exchange = get_health(ctx)
     if body is None:
@@ -133,7 +134,7 @@ def _database_pending(database_url: str) -> tuple[list[str], Evidence]:
     return pending, Evidence("schema_migrations in the target's database", detail)
 
 
-@check("migrations_applied")
+@check("migrations_applied", needs=[Capability.HEALTH_REPORT])
 def migrations_applied(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     body, exchange = get_health(ctx)
     evidence = [exchange]
@@ -181,7 +182,7 @@ def _preflight(ctx: CheckContext, path: str, origin: str, method: str) -> httpx.
     return httpx.options(f"{ctx.target.base_url}{path}", headers=headers, timeout=ctx.http_timeout)
 
 
-@check("cors_restricted")
+@check("cors_restricted", needs=[Capability.CORS])
 def cors_restricted(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     path = str(params.get("path", reference_paths.SIGN_IN))
     method = str(params.get("method", "POST"))

@@ -44,7 +44,11 @@ class BookingServer:
     def availability(self, request: Request) -> Answer:
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
         slots = [
-            {"startTime": (start + timedelta(hours=h)).isoformat(), "endTime": "", "remaining": 1}
+            {
+                "startTime": (start + timedelta(hours=h)).isoformat(),
+                "endTime": (start + timedelta(hours=h + 1)).isoformat(),
+                "remaining": 1,
+            }
             for h in itertools.islice(itertools.count(), 20)
         ]
         return Answer(200, {"slots": slots})
@@ -57,7 +61,10 @@ class BookingServer:
             self.suppressed[contact["email"]] = SIMULATOR[contact["email"]]
         if self.moto_url:
             self.mail_contractor(contact["name"], job_id)
-        return Answer(201, {"job": {"id": job_id, "status": "scheduled"}})
+        start = datetime.fromisoformat(request.body["startTime"])
+        end = (start + timedelta(hours=1)).isoformat()
+        job = {"id": job_id, "status": "scheduled", "startTime": start.isoformat(), "endTime": end}
+        return Answer(201, {"job": job})
 
     def mail_contractor(self, client_name: str, job_id: str) -> None:
         message = EmailMessage()
