@@ -23,11 +23,11 @@ def not_applicable(
 ) -> CheckResult:
     """The result of a check (or of `what`, one part of it) the adapter cannot serve."""
     names = [capability.value for capability in missing]
-    part = f"{what}: " if what else ""
+    part = f"{what} not applicable: " if what else ""
     return CheckResult.not_applicable(
-        f"{part}not applicable: the {adapter} adapter does not offer {', '.join(names)}",
+        f"{part}the {adapter} adapter does not offer {', '.join(names)}",
         Evidence(
-            f"{part}missing capability",
+            f"{what + ': ' if what else ''}missing capability",
             {"adapter": adapter, "missing": names, "declared": sorted(c.value for c in declared)},
         ),
     )
