@@ -21,6 +21,7 @@ from harness.model import (
     BookingSystem,
     Capability,
     Client,
+    FinalState,
     ProposesSlots,
     Service,
     Slot,
@@ -45,6 +46,18 @@ def in_a_row(system: BookingSystem, service: Service, slot: Slot, clients: Seque
         released = time.perf_counter()
         attempts.append(Attempt(client, book(system, service.id, slot.interval, client), released))
     return Round(1, service, slot, tuple(attempts))
+
+
+def on_the_slots(final: FinalState | None, rounds: Sequence[Round]) -> FinalState | None:
+    """The bookings of the final state that overlap the slots this check booked: what other
+    runs did on other slots of those days is not this check's finding."""
+    if final is None:
+        return None
+    slots = [r.slot.interval for r in rounds]
+    bookings = [
+        b for b in final.bookings if any(b.interval.start < s.end and s.start < b.interval.end for s in slots)
+    ]
+    return FinalState(tuple(bookings), final.read_from)
 
 
 def round_evidence(label: str, r: Round) -> Evidence:
@@ -98,7 +111,7 @@ def double_booking_api(ctx: CheckContext, params: Mapping[str, Any]) -> CheckRes
         in_a_row(system, service, slots[0], _clients(tag, 1, service.capacity + 1)),
         race_round(system, 2, service, slots[1], _clients(tag, 2, at_once)),
     ]
-    final = final_state_of(system, rounds)
+    final = on_the_slots(final_state_of(system, rounds), rounds)
     verdict = judge(rounds, final)
     if final is None and verdict.exit_code != TARGET_FAILED:
         lacking = ctx.not_applicable(Capability.FINAL_STATE, what="the audit of the final state")

@@ -6,6 +6,7 @@ adapter read from its summary."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from checklists.checks.business_rules import business_rules_api
 from checklists.checks.double_booking import double_booking_api, judge_harness_race
 from checklists.model import Outcome
 from checklists.suites import HARNESS_RACE, SuiteRun
-from harness.model import Capability
+from harness.model import BookingRecord, Capability
 from tests.checklists.conftest import MakeContext
 from tests.checklists.memory_system import MemorySystem
 
@@ -122,3 +123,12 @@ def test_a_race_that_wrote_no_summary_is_red(tmp_path: Path) -> None:
     run.error = "the race through the adapter wrote no readable summary.json"
     result = judge_harness_race(run)
     assert result.outcome is Outcome.FAILED and "gave no verdict" in result.summary
+
+
+def test_over_bookings_elsewhere_on_those_days_are_not_this_checks_finding(make_context: MakeContext) -> None:
+    system = MemorySystem()
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    late = system.offered(tomorrow)[-1]  # two bookings an earlier run left on one slot
+    system.bookings += [BookingRecord(f"old{n}", "svc-1", late, "booked", True, 1, "memory") for n in (1, 2)]
+    result = double_booking_api(make_context(_system=system), {"clients": 3})
+    assert result.outcome is Outcome.PASSED, result.summary
