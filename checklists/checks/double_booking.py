@@ -124,8 +124,9 @@ def double_booking_api(ctx: CheckContext, params: Mapping[str, Any]) -> CheckRes
 def _over_line(found: Mapping[str, Any]) -> str:
     start, end = found["interval"]
     named = ", ".join(f"{b} ({c})" for b, c in zip(found["booking_ids"], found["clients"], strict=False))
+    calendar = f" on {found['calendar']}" if found.get("calendar") else ""
     return (
-        f"{start}..{end}: {len(found['booking_ids'])} bookings for capacity {found['capacity']} "
+        f"{start}..{end}{calendar}: {len(found['booking_ids'])} bookings for capacity {found['capacity']} "
         f"({found['evidence']}): {named}"
     )
 

@@ -92,6 +92,7 @@ OVERBOOKED = {
     "booking_ids": ["19", "20"],
     "clients": ["a@example.com", "b@example.com"],
     "evidence": "final state, database",
+    "calendar": "staff:1",
 }
 
 
@@ -113,7 +114,7 @@ def test_the_race_through_the_adapter_is_judged_from_its_summary(
     if verdict == "FAIL":
         assert result.summary == (
             "race through the memory adapter: h; over-booked 2026-12-07T12:00:00-05:00.."
-            "2026-12-07T13:00:00-05:00: 2 bookings for capacity 1 (final state, database): "
+            "2026-12-07T13:00:00-05:00 on staff:1: 2 bookings for capacity 1 (final state, database): "
             "19 (a@example.com), 20 (b@example.com)"
         )
 
