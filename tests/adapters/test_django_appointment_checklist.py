@@ -92,7 +92,7 @@ def test_the_checklist_is_not_ready_and_exits_1_failing_exactly_what_the_app_get
     assert [s["suite"] for s in report["suites"]] == ["harness-race"], (
         "no suite the adapter cannot serve runs"
     )
-    assert report["suites"][0]["headline"].startswith("FAIL: 3 over-booked slot(s)")
+    assert re.match(r"FAIL: \d+ over-booked slot\(s\)", report["suites"][0]["headline"]), report["suites"]
 
 
 def test_the_double_booking_items_name_the_slots_and_the_appointments_held_on_them(
