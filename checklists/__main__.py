@@ -31,7 +31,7 @@ from harness.cli_types import (
     process_count,
 )
 from harness.exit_codes import CannotJudge, first_line, run_command
-from harness.preflight import preflight
+from harness.preflight import Needs, preflight
 from harness.target import Target, harness_target, resolve_target
 
 # Logs and CI have no terminal width to go by: wide enough for the findings to stay legible.
@@ -132,7 +132,7 @@ def _target(args: argparse.Namespace, console: Console) -> Iterator[Target]:
     if explicit is None:
         console.print("no target given: starting the local reference stack (PostgreSQL, moto, 2 servers)...")
     else:
-        console.print(preflight(explicit).line(), soft_wrap=True)
+        console.print(preflight(explicit, Needs(through_adapter=True)).line(), soft_wrap=True)
     with harness_target(explicit, servers=2) as target:
         if explicit is None:
             console.print(f"local reference stack up at {target.base_url}")

@@ -1,4 +1,5 @@
-"""What every check receives: the target, the run's options, AWS clients and the suite runs."""
+"""What every check receives: the target, its adapter (opened once, on first use), the run's
+options, AWS clients and the suite runs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from checklists.applicability import lacking, not_applicable
+from checklists.model import CheckResult
 from checklists.suites import SuiteRunner
+from harness.adapters import open_adapter
+from harness.model import BookingSystem, Capability
 from harness.target import Target
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -34,6 +39,24 @@ class CheckContext:
     expect_public_url: str | None = None
     today: date = field(default_factory=date.today)
     http_timeout: float = 10.0
+    _system: BookingSystem | None = field(default=None, repr=False)
+
+    def system(self) -> BookingSystem:
+        """The target's adapter (harness/adapters), opened on first use; `close()` releases it."""
+        if self._system is None:
+            self._system = open_adapter(self.target)
+        return self._system
+
+    def close(self) -> None:
+        if self._system is not None:
+            self._system.close()
+            self._system = None
+
+    def not_applicable(self, *needs: Capability, what: str = "") -> CheckResult | None:
+        """The not-applicable result when the adapter lacks any of `needs`, else None."""
+        system = self.system()
+        missing = lacking(needs, system.capabilities)
+        return not_applicable(system.name, missing, system.capabilities, what) if missing else None
 
     @property
     def local(self) -> bool:

@@ -23,6 +23,10 @@ class Outcome(StrEnum):
     # This machine lacks what the check needs (e.g. a browser engine): the target was not
     # judged, and the summary names what to install. Blocks READY; never a failure.
     CANNOT_CHECK_HERE = "cannot be checked on this machine"
+    # The target's adapter lacks a capability the check needs (harness/model.py Capability):
+    # the target was not judged, and the summary names the capability. Blocks READY unless a
+    # waiver covers it; never a failure.
+    NOT_APPLICABLE = "not applicable"
     # The check itself broke (an exception): counted as a failure, shown apart.
     ERROR = "error"
 
@@ -34,6 +38,7 @@ class Status(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     CANNOT_CHECK_HERE = "cannot be checked on this machine"
+    NOT_APPLICABLE = "not applicable"
     ERROR = "error"
     ATTESTED = "attested"
     AWAITING_SIGN_OFF = "awaiting sign-off"
@@ -88,6 +93,10 @@ class CheckResult:
     @classmethod
     def cannot_check_here(cls, summary: str, *evidence: Evidence) -> CheckResult:
         return cls(Outcome.CANNOT_CHECK_HERE, summary, list(evidence))
+
+    @classmethod
+    def not_applicable(cls, summary: str, *evidence: Evidence) -> CheckResult:
+        return cls(Outcome.NOT_APPLICABLE, summary, list(evidence))
 
     def to_json(self) -> dict[str, Any]:
         return {

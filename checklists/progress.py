@@ -22,6 +22,7 @@ STYLE = {
     "error": "bold red",
     "skipped": "yellow",
     "cannot be checked on this machine": "cyan",
+    "not applicable": "blue",
     "awaiting sign-off": "magenta",
 }
 

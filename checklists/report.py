@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from checklists.attestations import SignOff
-from checklists.suites import SuiteRun
+from checklists.suites import HARNESS_RACE, SuiteRun
 from checklists.verdict import ItemReport, Verdict
 
 
@@ -74,6 +74,8 @@ class RunReport:
             breached = sum(1 for g in summary.get("gates", []) if not g.get("ok"))
             outcome = "PASS" if summary.get("passed") else "FAIL"
             return f"{outcome}: {counts.get('book:ok', 0)} bookings acknowledged, {breached} gate(s) breached"
+        if run.name == HARNESS_RACE:
+            return f"{summary.get('verdict')}: {summary.get('headline')}"
         passed, failed, skipped = (summary.get(k, 0) for k in ("passed", "failed", "skipped"))
         return f"{passed} passed, {failed} failed, {skipped} skipped"
 

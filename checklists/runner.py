@@ -14,7 +14,8 @@ from pathlib import Path
 
 from checklists.attestations import load_sign_offs
 from checklists.checks import CHECKS
-from checklists.checks.testing import plan_for
+from checklists.checks.registry import NEEDS
+from checklists.checks.testing import plan_for, race_tool_for
 from checklists.context import CheckContext
 from checklists.definition import DEFAULT_CHECKLIST, load_checklist
 from checklists.model import CheckResult, Evidence, Outcome
@@ -23,6 +24,7 @@ from checklists.progress import Progress, QuietProgress
 from checklists.report import RunReport
 from checklists.suites import SuiteRunner
 from checklists.verdict import ItemReport, attested_item, automated_item, overall
+from harness.adapters import open_adapter
 from harness.target import Target
 
 
@@ -44,9 +46,12 @@ class RunOptions:
 
 
 def run_check(context: CheckContext, check: str, params: dict[str, object]) -> CheckResult:
-    """A check that raises is an error result with the exception as evidence, never a crash."""
+    """A check that raises is an error result with the exception as evidence, never a crash. A
+    check whose capabilities the target's adapter lacks does not run: it is not applicable."""
     try:
-        return CHECKS[check](context, params)
+        missing = context.not_applicable(*NEEDS.get(check, ()))
+        return missing or CHECKS[check](context, params)
+
     except Exception as exc:  # the run goes on: one broken check must not hide the others
         return CheckResult(
             Outcome.ERROR,
@@ -74,12 +79,15 @@ def run_checklist(target: Target, options: RunOptions, progress: Progress | None
         target_file = Path(scratch) / "target.json"
         target_file.write_text(json.dumps(target.to_json()))
         os.chmod(target_file, 0o600)
+        system = open_adapter(target)  # an adapter that cannot be opened: no verdict (exit 2)
         plan = plan_for(
             checklist.items,
+            system.capabilities,
             browsers=options.browsers,
             race_users=options.race_users,
             race_duration=options.race_duration,
             race_processes=options.race_processes,
+            race_tool=race_tool_for(target),
         )
         suites = SuiteRunner(
             plan,
@@ -98,18 +106,22 @@ def run_checklist(target: Target, options: RunOptions, progress: Progress | None
             expect_version=options.expect_version,
             expect_public_url=options.expect_public_url,
             today=options.today,
+            _system=system,
         )
         progress.begin(len(checklist.items))
-        for item in checklist.items:
-            progress.item_started(item)
-            item_started = time.monotonic()
-            if item.check is None:
-                report = attested_item(item, sign_offs)
-            else:
-                result = run_check(context, item.check, dict(item.params))
-                report = automated_item(item, result, sign_offs, time.monotonic() - item_started)
-            reports.append(report)
-            progress.item_finished(report)
+        try:
+            for item in checklist.items:
+                progress.item_started(item)
+                item_started = time.monotonic()
+                if item.check is None:
+                    report = attested_item(item, sign_offs)
+                else:
+                    result = run_check(context, item.check, dict(item.params))
+                    report = automated_item(item, result, sign_offs, time.monotonic() - item_started)
+                reports.append(report)
+                progress.item_finished(report)
+        finally:
+            context.close()
     load_dir = options.report_dir / "load-race"
     plots = load_plots(load_dir, options.report_dir / "plots") if load_dir.exists() else {}
     return RunReport(

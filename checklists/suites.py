@@ -1,6 +1,8 @@
 """The harness suites the Testing items read, each run once per checklist run as a subprocess
 against the target: E2E (pytest, one run for every suite any item needs), the Locust race
-(`python -m load run`), and the lifecycle state machine in live mode (pytest on properties/).
+(`python -m load run`; for a target of another adapter than the reference, the race through
+its adapter, `python -m harness race`), and the lifecycle state machine in live mode (pytest
+on properties/).
 Each run's output goes to a log file in the report directory; its verdict is the summary file
 the suite writes (E2E's and the race's summary.json, the machine's JUnit XML)."""
 
@@ -20,6 +22,8 @@ from typing import Any
 
 E2E_SUMMARY = "summary.json"
 LIFECYCLE_TESTS = "properties/test_lifecycle_machine.py"
+HARNESS_RACE = "harness-race"  # the race through the target's adapter (harness/race.py)
+HARNESS_RACE_ROUNDS = 3
 
 
 def e2e_marker(suites: Iterable[int]) -> str:
@@ -39,6 +43,7 @@ class SuitePlan:
     race_users: int = 30
     race_duration: str = "15s"
     race_processes: int = 0  # Locust worker processes (0: the race runs in Locust's own process)
+    race_tool: str = "locust"  # or HARNESS_RACE: its clients are race_users, its rounds 3
 
 
 @dataclass
@@ -152,13 +157,13 @@ class SuiteRunner:
         }
         for earlier in self.ORDER[: self.ORDER.index(name)]:
             if self._planned(earlier) and earlier not in self._runs:
-                self._record(starts[earlier]())
+                self._record(earlier, starts[earlier]())
         if name not in self._runs:
-            self._record(starts[name]())
+            self._record(name, starts[name]())
         return self._runs[name]
 
-    def _record(self, run: SuiteRun) -> None:
-        self._runs[run.name] = run
+    def _record(self, name: str, run: SuiteRun) -> None:
+        self._runs[name] = run
         self.on_end(run)
 
     @property
@@ -193,6 +198,8 @@ class SuiteRunner:
         return _read_json(run, directory / E2E_SUMMARY, "E2E")
 
     def _start_load_race(self) -> SuiteRun:
+        if self.plan.race_tool == HARNESS_RACE:
+            return self._start_harness_race()
         directory = self.report_dir / "load-race"
         command = [
             sys.executable, "-m", "load", "run", "--scenario", "race",
@@ -205,7 +212,20 @@ class SuiteRunner:
         run = self._run("load-race", command, directory)
         return _read_json(run, directory / "summary.json", "the load race")
 
+    def _start_harness_race(self) -> SuiteRun:
+        directory = self.report_dir / HARNESS_RACE
+        command = [
+            sys.executable, "-m", "harness", "race",
+            "--target-file", str(self.target_file),
+            "--results-dir", str(directory),
+            "--clients", str(self.plan.race_users),
+            "--rounds", str(HARNESS_RACE_ROUNDS),
+        ]  # fmt: skip
+        run = self._run(HARNESS_RACE, command, directory)
+        return _read_json(run, directory / "summary.json", "the race through the adapter")
+
     def _start_lifecycle(self) -> SuiteRun:
+
         directory = self.report_dir / "lifecycle"
         junit = directory / "junit.xml"
         command = [

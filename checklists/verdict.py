@@ -1,10 +1,13 @@
 """From check results and sign-offs to each item's status and the go / no-go verdict.
 
-READY only when every blocker passed, is attested, or is waived by a valid waiver. Exit codes:
-0 when no automated check failed (a NOT READY verdict whose blockers only await sign-off, were
-skipped, or cannot be checked on this machine still exits 0), 1 when the target failed a check
-(or a check broke), 2 on a harness error (the checklist could not run); with --gate, 0 only when
-READY, else 1. See docs/checklist/verdicts.md.
+READY only when every blocker passed, is attested, or is waived by a valid waiver. A blocker
+that is not applicable (the target's adapter lacks a capability its check needs) counts like one
+that cannot be checked on this machine: it holds back READY until a waiver covers it, and it is
+never a failure. Exit codes: 0 when no automated check failed (a NOT READY verdict whose
+blockers only await sign-off, were skipped, are not applicable or cannot be checked on this
+machine still exits 0), 1 when the target failed a check (or a check broke), 2 on a harness
+error (the checklist could not run); with --gate, 0 only when READY, else 1. See
+docs/checklist/verdicts.md.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ _OUTCOME_STATUS = {
     Outcome.FAILED: Status.FAILED,
     Outcome.SKIPPED: Status.SKIPPED,
     Outcome.CANNOT_CHECK_HERE: Status.CANNOT_CHECK_HERE,
+    Outcome.NOT_APPLICABLE: Status.NOT_APPLICABLE,
     Outcome.ERROR: Status.ERROR,
 }
 
@@ -110,10 +114,12 @@ class Verdict:
     counts: dict[str, int]
     automated_failed: bool
     # Among the blockers: what the target failed (or a check broke on), what awaits a sign-off,
-    # and what this machine cannot check (id -> the finding, which names what to install).
+    # what this machine cannot check (id -> the finding, which names what to install), and what
+    # does not apply to the target (id -> the finding, which names the missing capability).
     failed: list[str] = field(default_factory=list)
     awaiting_sign_off: list[str] = field(default_factory=list)
     cannot_check_here: dict[str, str] = field(default_factory=dict)
+    not_applicable: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -121,7 +127,8 @@ class Verdict:
 
     def exit_code(self, *, gate: bool) -> int:
         """With --gate: 0 only when READY. Without: 1 only when the target failed a check (or a
-        check broke); NOT READY for want of sign-offs or of this machine's means is 0."""
+        check broke); NOT READY for want of sign-offs, of this machine's means or of the
+        adapter's capabilities is 0."""
         if gate:
             return EXIT_OK if self.ready else EXIT_FAILED
         return EXIT_FAILED if self.automated_failed else EXIT_OK
@@ -138,6 +145,7 @@ class Verdict:
             f"  cannot be checked on this machine: {item_id}: {why}"
             for item_id, why in self.cannot_check_here.items()
         ]
+        lines += [f"  not applicable: {item_id}: {why}" for item_id, why in self.not_applicable.items()]
         return lines
 
     def to_json(self) -> dict[str, Any]:
@@ -148,6 +156,7 @@ class Verdict:
             "failed": self.failed,
             "awaitingSignOff": self.awaiting_sign_off,
             "cannotBeCheckedHere": self.cannot_check_here,
+            "notApplicable": self.not_applicable,
             "counts": self.counts,
         }
 
@@ -168,4 +177,5 @@ def overall(reports: Sequence[ItemReport]) -> Verdict:
         failed=[r.item.id for r in blocking if r.status in (Status.FAILED, Status.ERROR)],
         awaiting_sign_off=[r.item.id for r in blocking if r.status is Status.AWAITING_SIGN_OFF],
         cannot_check_here={r.item.id: r.summary for r in blocking if r.status is Status.CANNOT_CHECK_HERE},
+        not_applicable={r.item.id: r.summary for r in blocking if r.status is Status.NOT_APPLICABLE},
     )

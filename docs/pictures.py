@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from checklists.plots import load_plots  # noqa: E402
 from e2e.browsers import CHROMIUM_ARGS, find_chromium  # noqa: E402
-from harness.api_client import BookingApi  # noqa: E402
+from harness.adapters.reference_client import BookingApi  # noqa: E402
 from reference_app.local.stack import local_stack  # noqa: E402
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}

@@ -31,8 +31,10 @@ from e2e.report import (  # noqa: F401  (the report's hooks, registered through 
     pytest_terminal_summary,
 )
 from e2e.scenario import book_first_free, service_id, service_zone
-from harness.api_client import BookingApi
+from harness.adapters import open_adapter, reference_paths
+from harness.adapters.reference_client import BookingApi
 from harness.exit_codes import NOT_JUDGED, CannotJudge
+from harness.model import Capability
 from harness.preflight import preflight
 from harness.target import Target, harness_target, resolve_target
 
@@ -54,12 +56,14 @@ def wait_healthy(base_url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(f"{base_url}/health", timeout=2).status_code == 200:
+            if httpx.get(reference_paths.health_url(base_url), timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{base_url}/health did not answer 200 within {timeout} s")
+            raise RuntimeError(
+                f"{reference_paths.health_url(base_url)} did not answer 200 within {timeout} s"
+            )
         time.sleep(0.2)
 
 
@@ -85,15 +89,46 @@ def preflight_or_exit(target: Target) -> None:
         pytest.exit(f"e2e: {exc}", returncode=NOT_JUDGED)
 
 
+NO_PAGES = pytest.StashKey[str | None]()
+
+
+def pages_missing(target: Target) -> str | None:
+    """Why the browser suites cannot run on the target: its adapter lacks the pages capability
+    (the page contract's booking page and calendar); None when it has it."""
+    system = open_adapter(target)
+    try:
+        if Capability.PAGES in system.capabilities:
+            return None
+        return (
+            f"not applicable: the {system.name} adapter does not offer {Capability.PAGES.value} (the "
+            "booking page and calendar of the page contract the browser suites drive)"
+        )
+    finally:
+        system.close()
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """A named target is checked before collection: a bad file or a dead URL costs seconds."""
+    """A named target is checked before collection: a bad file or a dead URL costs seconds. A
+    target whose adapter has no pages skips every browser test with that reason."""
     try:
         explicit = explicit_target(session.config)
+        no_pages = pages_missing(explicit) if explicit is not None else None
     except CannotJudge as exc:
         pytest.exit(f"e2e: {exc}", returncode=NOT_JUDGED)
     session.config.stash[EXPLICIT_TARGET] = explicit
-    if explicit is not None:
+    session.config.stash[NO_PAGES] = no_pages
+    if no_pages:
+        print(f"\ne2e: every browser test is skipped: {no_pages}")
+    elif explicit is not None:
         preflight_or_exit(explicit)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pages_offered(pytestconfig: pytest.Config) -> None:
+    """Before any other fixture of the session (an autouse one runs first in its scope)."""
+    reason = pytestconfig.stash.get(NO_PAGES, None)
+    if reason:
+        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -226,4 +261,4 @@ def make_service(api: BookingApi, unique: str) -> Iterator[Callable[..., dict[st
 
     yield make
     for made_id in made:
-        api.http.delete(f"/admin/services/{made_id}", headers=api.auth)
+        api.delete_service(made_id)

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page
 
 from e2e.scenario import service_id, service_zone
-from harness.api_client import BookingApi
+from harness.adapters import reference_paths
+from harness.adapters.reference_client import BookingApi
 from harness.hostile_text import FIELD_BY_NAME, MARKER_ATTRIBUTE, WINDOW_FLAG, HostileValue
 from harness.inert_email import plain
 from harness.target import Target
@@ -150,7 +151,7 @@ def hostile_world(target: Target, api: BookingApi) -> Iterator[HostileWorld]:
             yield world
         finally:
             for service in world.services:
-                world.api.http.delete(f"/admin/services/{service['id']}", headers=world.api.auth)
+                world.api.delete_service(service["id"])
 
 
 def _store(world: HostileWorld) -> None:
@@ -249,7 +250,7 @@ def refused_payloads(world: HostileWorld) -> list[str]:
     ):
         start = world.free_starts[0]
         response = world.api.http.post(
-            f"/services/{service}/book", json={"startTime": start, "contact": contact}
+            reference_paths.booking(service), json={"startTime": start, "contact": contact}
         )
         if response.status_code != 422:
             problems.append(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.mailbox import DeliveredEmail, Mailbox
 
 

@@ -14,7 +14,8 @@ from playwright.sync_api import Page, Request, expect
 from e2e.page_checks import assert_no_sideways_scroll, clock_label, plain_spaces, sign_in
 from e2e.page_objects.booking_page import BookingPage
 from e2e.scenario import jobs_for, local_day, screenshot, service_id, service_zone
-from harness.api_client import BookingApi
+from harness.adapters import reference_paths
+from harness.adapters.reference_client import BookingApi
 from harness.target import Target
 
 pytestmark = pytest.mark.suite1
@@ -111,7 +112,7 @@ def test_book_a_slot_end_to_end(
 
     expect(booking.confirmation).to_be_visible()
     expect(booking.form).to_be_hidden()
-    bookings = [r for r in posts if r.method == "POST" and r.url.endswith(f"/services/{service}/book")]
+    bookings = [r for r in posts if r.method == "POST" and r.url.endswith(reference_paths.booking(service))]
     assert len(bookings) == 1, "a double click must send one booking"
     assert bookings[0].headers.get("idempotency-key")
     (job,) = jobs_for(api, email, local_day(start, tz))

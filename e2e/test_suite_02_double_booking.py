@@ -14,7 +14,7 @@ from e2e.page_objects.booking_page import BookingPage
 from e2e.page_objects.schedule_page import SchedulePage
 from e2e.request_barrier import Barrier
 from e2e.scenario import book_first_free, free_slots, jobs_for, local_day, service_id, service_zone
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.target import Target
 
 pytestmark = pytest.mark.suite2

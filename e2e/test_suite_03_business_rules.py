@@ -13,7 +13,7 @@ from playwright.sync_api import Page, Route, expect
 
 from e2e.page_objects.booking_page import BookingPage
 from e2e.scenario import free_slots, jobs_for, local_day, service_id, service_zone
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.contract import BOOKING_RULE_CODES
 from harness.target import Target
 

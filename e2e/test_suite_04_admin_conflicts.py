@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.page_objects.schedule_page import SchedulePage
 from e2e.scenario import book_first_free, create_free_job, fetch_job, local_day, service_id
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.target import Target
 
 pytestmark = pytest.mark.suite4

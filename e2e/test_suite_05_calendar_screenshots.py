@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from e2e.page_objects.login_page import LoginPage
 from e2e.page_objects.schedule_page import SchedulePage
 from e2e.scenario import book_first_free, create_free_job, local_day, screenshot, service_id, service_zone
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.target import Target
 
 pytestmark = pytest.mark.suite5

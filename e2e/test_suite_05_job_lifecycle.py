@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from e2e.page_checks import assert_badge, colour_of
 from e2e.page_objects.schedule_page import SchedulePage
 from e2e.scenario import create_free_job, fetch_job, local_day
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 
 pytestmark = pytest.mark.suite5
 

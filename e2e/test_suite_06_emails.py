@@ -18,7 +18,7 @@ from e2e.page_objects.booking_page import BookingPage
 from e2e.page_objects.schedule_page import SchedulePage
 from e2e.report import MAILBOX_SOURCE
 from e2e.scenario import book_first_free, create_free_job, local_day, service_id
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.target import Target
 
 pytestmark = pytest.mark.suite6

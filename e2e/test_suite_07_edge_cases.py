@@ -22,7 +22,7 @@ from e2e.page_objects.booking_page import BookingPage
 from e2e.page_objects.login_page import LoginPage
 from e2e.page_objects.schedule_page import SchedulePage
 from e2e.scenario import book_first_free, fetch_job, jobs_for, local_day, service_id
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.hostile_text import BOOKING_PAGE, CONFIRMATION, FIELDS, ICS_KINDS
 from harness.inert_email import Expected, email_problems
 from harness.target import Target
@@ -471,7 +471,8 @@ def test_expired_admin_session_applies_nothing_until_sign_in(
     expect(schedule.action("confirm")).to_be_visible()
     # The session ends on the server while the page is open (as at expiry).
     token = next(c["value"] for c in signed_in.context.cookies() if c["name"] == "booking_session")
-    ended = api.http.post("/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    ended = api.logout(token)
+
     assert ended.status_code in (200, 204), ended.text
     schedule.act("confirm")
     expect(LoginPage(signed_in).form).to_be_visible()

@@ -28,7 +28,7 @@ from e2e.page_timing import (
 )
 from e2e.request_barrier import Barrier
 from e2e.scenario import free_slots, local_day, service_id, service_zone
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.target import Target
 
 pytestmark = pytest.mark.suite8

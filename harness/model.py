@@ -29,6 +29,7 @@ from enum import StrEnum
 from typing import Literal, Protocol, runtime_checkable
 
 
+# --8<-- [start:capabilities]
 class Capability(StrEnum):
     PUBLIC_BOOKING = "public-booking"  # a client can book a slot of a service
     AVAILABILITY = "availability"  # the free slots of a service can be listed
@@ -41,6 +42,16 @@ class Capability(StrEnum):
     EMAILS = "emails"  # the emails a booking sent can be read
     FINAL_STATE = "final-state"  # every booking and whether it holds its time can be read
     PAGES = "pages"  # the booking page and calendar follow the page contract (browser suites)
+    # What the checklist's Infrastructure and Monitoring items read beyond bookings: the
+    # operations interfaces of the reference service. Declare one only for a system that answers
+    # it as the reference does (docs/own-system.md says what each item then asks of it).
+    HEALTH_REPORT = "health-report"  # GET /health: its status, running version and schema state
+    CORS = "cors"  # its API answers CORS preflights, allowing only its own front end's origin
+    SES = "ses"  # it mails through Amazon SES; bounces and complaints end up on a suppression list
+    CLOUDWATCH = "cloudwatch"  # its dashboard and alarms are in CloudWatch
+
+
+# --8<-- [end:capabilities]
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ class Slot:
     remaining: int | None = None  # places left, when the system says
 
 
+# --8<-- [start:outcomes]
 @dataclass(frozen=True)
 class Booked:
     booking_id: str
@@ -102,8 +114,10 @@ class Unknown:
 
 
 Outcome = Booked | Refused | Unknown
+# --8<-- [end:outcomes]
 
 
+# --8<-- [start:final-state]
 @dataclass(frozen=True)
 class BookingRecord:
     """One booking as the system stores it at the end of a run."""
@@ -124,6 +138,10 @@ class FinalState:
     read_from: str = ""  # where it was read: "database", "admin API", ...
 
 
+# --8<-- [end:final-state]
+
+
+# --8<-- [start:protocol]
 class PreparedBooking(Protocol):
     def commit(self) -> Outcome:
         """Send the one request that commits the booking, and judge its answer."""
@@ -163,6 +181,9 @@ class ProposesSlots(Protocol):
 
     def candidate_slots(self, service_id: str, first: date, last: date) -> Sequence[Slot]:
         """Slots of the service on the days first..last that a client could ask for."""
+
+
+# --8<-- [end:protocol]
 
 
 class MissingCapability(Exception):

@@ -271,6 +271,7 @@ def _over_acknowledged(r: Round) -> Overbooked:
     )
 
 
+# --8<-- [start:sweep]
 def _overbooked_in(final: FinalState) -> list[Overbooked]:
     """The shared sweep, per calendar, over the bookings whose status holds their time."""
     by_calendar: dict[str, list[Occupancy]] = defaultdict(list)
@@ -294,6 +295,9 @@ def _overbooked_in(final: FinalState) -> list[Overbooked]:
                 )
             )
     return found
+
+
+# --8<-- [end:sweep]
 
 
 def final_state_of(system: BookingSystem, rounds: Sequence[Round]) -> FinalState | None:

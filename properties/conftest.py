@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from litestar.testing import TestClient
 
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.exit_codes import NOT_JUDGED, CannotJudge
 from harness.preflight import preflight
 from harness.target import Target, resolve_target

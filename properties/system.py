@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from properties.model import OCCUPYING
 from reference_app.clock import SettableClock
 

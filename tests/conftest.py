@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from harness.adapters import reference_paths as paths
 from reference_app.app import create_app
 from reference_app.clock import SettableClock
 from reference_app.local.seed import SeedResult, seed
@@ -44,7 +45,7 @@ def tenant(database_url: str) -> SeedResult:
 @pytest.fixture
 def admin_headers(client: TestClient[Any], tenant: SeedResult) -> dict[str, str]:
     response = client.post(
-        "/auth/login", json={"email": tenant.admin_email, "password": tenant.admin_password}
+        paths.SIGN_IN, json={"email": tenant.admin_email, "password": tenant.admin_password}
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}

@@ -15,8 +15,10 @@ from checklists.checks.evidence import http_exchange
 from checklists.checks.registry import check
 from checklists.context import CheckContext, is_loopback
 from checklists.model import CheckResult, Evidence, judged
-from harness.api_client import BookingApi
+from harness.adapters import REFERENCE
+from harness.adapters.reference_client import BookingApi
 from harness.mailbox import DeliveredEmail, Mailbox
+from harness.model import Capability
 
 _LINK = re.compile(r"https?://[^\s\"'<>)]+")
 
@@ -52,7 +54,7 @@ def _contractor_email(mailbox: Mailbox, marker: str, client: str, timeout: float
     return None
 
 
-@check("public_app_url")
+@check("public_app_url", needs=[Capability.PUBLIC_BOOKING, Capability.AVAILABILITY, Capability.EMAILS])
 def public_app_url(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     public_url = ctx.target.public_app_url
     if not public_url:
@@ -68,22 +70,20 @@ def public_app_url(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
         return CheckResult.skipped(f"{public_url} looks right, but the target names {missing}", *evidence)
     marker = f"checklist-{uuid.uuid4().hex[:10]}"
     client = f"{marker}@example.com"
-    with BookingApi(ctx.target.base_url, timeout=ctx.http_timeout) as api:
-        try:
-            booked = book_free_slot(api, service_id, name=marker, email=client)
-        except BookingFailed as exc:
-            return CheckResult.failed(
-                f"could not book to get a contractor email: {exc}", *evidence, *exc.evidence
-            )
-        evidence.append(booked.evidence)
-        message = _contractor_email(
-            Mailbox(ctx.target.mailbox_url), marker, client, float(params.get("timeout_seconds", 30))
+    try:
+        booked = book_free_slot(ctx.system(), service_id, name=marker, email=client)
+    except BookingFailed as exc:
+        return CheckResult.failed(
+            f"could not book to get a contractor email: {exc}", *evidence, *exc.evidence
         )
-        if (
-            ctx.target.has_admin
-            and api.login(ctx.target.admin_email or "", ctx.target.admin_password or "").is_success
-        ):
-            cancel_quietly(api, booked.job_id)
+    evidence.append(booked.evidence)
+    message = _contractor_email(
+        Mailbox(ctx.target.mailbox_url), marker, client, float(params.get("timeout_seconds", 30))
+    )
+    if ctx.target.adapter == REFERENCE and ctx.target.has_admin:  # the reference's admin API cancels it
+        with BookingApi(ctx.target.base_url, timeout=ctx.http_timeout) as api:
+            if api.login(ctx.target.admin_email or "", ctx.target.admin_password or "").is_success:
+                cancel_quietly(api, booked.job_id)
     if message is None:
         failures.append(f"no contractor email about booking {booked.job_id} was delivered")
         return judged(failures, "", evidence)
@@ -101,7 +101,7 @@ def public_app_url(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
 
 def _suppressions(api: BookingApi) -> tuple[dict[str, str] | None, Evidence]:
     """The suppressed addresses and their reasons; None when the target gives no such list."""
-    response = api.http.get("/admin/suppressions", headers=api.auth)
+    response = api.suppressions()
     evidence = http_exchange("GET /admin/suppressions", response)
     if response.status_code != 200:
         return None, evidence
@@ -111,7 +111,10 @@ def _suppressions(api: BookingApi) -> tuple[dict[str, str] | None, Evidence]:
     return found, evidence
 
 
-@check("bounce_complaint_suppressed")
+# The suppression list is read through the reference's admin API: what capability `ses` promises.
+@check(
+    "bounce_complaint_suppressed", needs=[Capability.PUBLIC_BOOKING, Capability.AVAILABILITY, Capability.SES]
+)
 def bounce_complaint_suppressed(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     role = str(params.get("service_role", "callout"))
     service_id = ctx.target.service(role)
@@ -132,12 +135,13 @@ def bounce_complaint_suppressed(ctx: CheckContext, params: Mapping[str, Any]) ->
             return CheckResult.failed("the target lists no suppressions (GET /admin/suppressions)", listing)
         # Lift earlier runs' suppressions first, so only this run's mail can suppress them again.
         for address in (a for a in expected if a in listed):
-            lifted = api.http.delete(f"/admin/suppressions/{address}", headers=api.auth)
+            lifted = api.lift_suppression(address)
+
             evidence.append(http_exchange(f"lift {address} before the test", lifted))
         jobs = []
         for address in expected:
             try:
-                booked = book_free_slot(api, service_id, name="Simulator recipient", email=address)
+                booked = book_free_slot(ctx.system(), service_id, name="Simulator recipient", email=address)
             except BookingFailed as exc:
                 return CheckResult.failed(f"could not book for {address}: {exc}", *evidence, *exc.evidence)
             jobs.append(booked.job_id)

@@ -14,13 +14,14 @@ from checklists.checks.evidence import aws_call, file_line
 from checklists.checks.registry import check
 from checklists.context import CheckContext
 from checklists.model import CheckResult, Evidence, judged
+from harness.model import Capability
 
 
 def _aws_failure(what: str, exc: Exception) -> CheckResult:
     return CheckResult.failed(f"{what} failed: {exc}", Evidence(what, {"error": str(exc)}))
 
 
-@check("cloudwatch_dashboard")
+@check("cloudwatch_dashboard", needs=[Capability.CLOUDWATCH])
 def cloudwatch_dashboard(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     name = str(params.get("name", "booking-service"))
     try:
@@ -59,7 +60,7 @@ def _topics(ctx: CheckContext) -> set[str]:
     return arns
 
 
-@check("cloudwatch_alarms")
+@check("cloudwatch_alarms", needs=[Capability.CLOUDWATCH])
 def cloudwatch_alarms(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     """For each group of metric names (any name of a group counts), an alarm on it with actions
     enabled and every SNS action pointing at an existing topic."""

@@ -15,7 +15,9 @@ from checklists.checks.evidence import file_line, http_exchange, http_failure
 from checklists.checks.registry import check
 from checklists.context import CheckContext
 from checklists.model import CheckResult, Evidence, judged
+from harness.adapters import reference_paths
 from harness.checkout import checkout_commit
+from harness.model import Capability
 
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
@@ -37,7 +39,7 @@ def read_env_file(path: Path) -> dict[str, tuple[str, int]]:
 
 def get_health(ctx: CheckContext, base_url: str | None = None) -> tuple[dict[str, Any] | None, Evidence]:
     """GET /health: its JSON body (None when unreachable or not JSON) and the exchange."""
-    url = f"{(base_url or ctx.target.base_url).rstrip('/')}/health"
+    url = reference_paths.health_url(base_url or ctx.target.base_url)
     try:
         response = httpx.get(url, timeout=ctx.http_timeout)
     except httpx.HTTPError as exc:
@@ -49,7 +51,7 @@ def get_health(ctx: CheckContext, base_url: str | None = None) -> tuple[dict[str
     return (body if isinstance(body, dict) else None), http_exchange("GET /health", response)
 
 
-@check("env_file")
+@check("env_file", needs=[Capability.HEALTH_REPORT])
 def env_file(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     if ctx.env_file is None:
         return CheckResult.skipped("no --env-file given: the front end's environment file is not known here")
@@ -83,7 +85,7 @@ def env_file(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     return judged(failures, f"{flag}=false and the API URL answers /health", evidence)
 
 
-@check("deployed_version")
+@check("deployed_version", needs=[Capability.HEALTH_REPORT])
 def deployed_version(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     body, exchange = get_health(ctx)
     if body is None:
@@ -132,7 +134,7 @@ def _database_pending(database_url: str) -> tuple[list[str], Evidence]:
     return pending, Evidence("schema_migrations in the target's database", detail)
 
 
-@check("migrations_applied")
+@check("migrations_applied", needs=[Capability.HEALTH_REPORT])
 def migrations_applied(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     body, exchange = get_health(ctx)
     evidence = [exchange]
@@ -140,7 +142,7 @@ def migrations_applied(ctx: CheckContext, params: Mapping[str, Any]) -> CheckRes
     schema = body.get("schema") if body else None
     judged_by: list[str] = []
     if isinstance(schema, dict):
-        judged_by.append("/health")
+        judged_by.append("GET /health")
         pending = schema.get("pending")
         if not isinstance(pending, int) or isinstance(pending, bool):
             failures.append(f"/health schema.pending is {pending!r}, not a count")
@@ -180,9 +182,9 @@ def _preflight(ctx: CheckContext, path: str, origin: str, method: str) -> httpx.
     return httpx.options(f"{ctx.target.base_url}{path}", headers=headers, timeout=ctx.http_timeout)
 
 
-@check("cors_restricted")
+@check("cors_restricted", needs=[Capability.CORS])
 def cors_restricted(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
-    path = str(params.get("path", "/auth/login"))
+    path = str(params.get("path", reference_paths.SIGN_IN))
     method = str(params.get("method", "POST"))
     foreign = str(params.get("foreign_origin", "https://evil.example"))
     own_url = ctx.expect_public_url or ctx.target.public_app_url
@@ -195,7 +197,9 @@ def cors_restricted(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult
         refused = _preflight(ctx, path, foreign, method)
         allowed = _preflight(ctx, path, own, method)
         simple = httpx.get(
-            f"{ctx.target.base_url}/health", headers={"Origin": foreign}, timeout=ctx.http_timeout
+            reference_paths.health_url(ctx.target.base_url),
+            headers={"Origin": foreign},
+            timeout=ctx.http_timeout,
         )
     except httpx.HTTPError as exc:
         return CheckResult.failed(

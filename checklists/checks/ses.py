@@ -12,9 +12,10 @@ from checklists.checks.evidence import aws_call
 from checklists.checks.registry import check
 from checklists.context import CheckContext
 from checklists.model import CheckResult, Evidence
+from harness.model import Capability
 
 
-@check("ses_identity_verified")
+@check("ses_identity_verified", needs=[Capability.SES])
 def ses_identity_verified(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     sender = ctx.target.ses_from_address
     if not sender:
@@ -55,7 +56,7 @@ def judge_account(answer: Mapping[str, Any]) -> tuple[bool, str]:
     return True, f"production access granted; quota {quota.get('Max24HourSend')} per 24 h"
 
 
-@check("ses_production_access")
+@check("ses_production_access", needs=[Capability.SES])
 def ses_production_access(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     try:
         answer = ctx.aws_client("sesv2").get_account()

@@ -1,18 +1,29 @@
-"""Testing items: each reads the verdict of the harness suite that proves it (see suites.py)."""
+"""Testing items: each reads the verdict of the harness suite that proves it (see suites.py).
+A suite whose capability the target's adapter lacks is not run: its part of an item is not
+applicable, naming the capability (the browser suites need `pages`, the lifecycle machine
+`lifecycle`, the race `public-booking`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from checklists.checks.double_booking import judge_harness_race
 from checklists.checks.registry import check
 from checklists.context import CheckContext
 from checklists.model import CheckResult, Evidence, Item, Outcome, judged
-from checklists.suites import SuitePlan, SuiteRun
+from checklists.suites import HARNESS_RACE, SuitePlan, SuiteRun
+from harness.adapters import REFERENCE
+from harness.model import Capability
+from harness.target import Target
 
 # Which checks need which suites besides the E2E suites named in their params.
 NEEDS_LOAD_RACE = frozenset({"no_double_booking"})
 NEEDS_LIFECYCLE = frozenset({"lifecycle_transitions"})
+# What each suite needs of the target's adapter.
+E2E_NEEDS = Capability.PAGES
+LIFECYCLE_NEEDS = Capability.LIFECYCLE
+RACE_NEEDS = Capability.PUBLIC_BOOKING
 
 
 def e2e_suites_of(item: Item) -> set[int]:
@@ -22,15 +33,27 @@ def e2e_suites_of(item: Item) -> set[int]:
     return {int(n) for n in numbers}
 
 
-def plan_for(items: Iterable[Item], **options: Any) -> SuitePlan:
-    """Every suite the items need, so each runs once for all of them."""
-    items = list(items)
+def plan_for(
+    items: Iterable[Item], capabilities: Iterable[Capability] = frozenset(Capability), **options: Any
+) -> SuitePlan:
+    """Every suite the items need, so each runs once for all of them; none the target's
+    adapter lacks the capability for (its items are not applicable)."""
+    items, offered = list(items), set(capabilities)
     return SuitePlan(
-        e2e_suites=frozenset(n for item in items for n in e2e_suites_of(item)),
-        load_race=any(item.check in NEEDS_LOAD_RACE for item in items),
-        lifecycle=any(item.check in NEEDS_LIFECYCLE for item in items),
+        e2e_suites=frozenset(n for item in items for n in e2e_suites_of(item))
+        if E2E_NEEDS in offered
+        else frozenset(),
+        load_race=RACE_NEEDS in offered and any(item.check in NEEDS_LOAD_RACE for item in items),
+        lifecycle=LIFECYCLE_NEEDS in offered and any(item.check in NEEDS_LIFECYCLE for item in items),
         **options,
     )
+
+
+def race_tool_for(target: Target) -> str:
+    """The race the double-booking item reads: the Locust race (`python -m load run`) for the
+    reference API, the race through the target's adapter (`python -m harness race`) for any
+    other adapter."""
+    return "locust" if target.adapter == REFERENCE else HARNESS_RACE
 
 
 def _run_evidence(run: SuiteRun, extra: Any = None) -> Evidence:
@@ -110,6 +133,11 @@ def judge_load_race(run: SuiteRun) -> CheckResult:
     return judged(failures, f"load race audited: {booked} bookings, none double-booked or lost", [evidence])
 
 
+def judge_race(run: SuiteRun) -> CheckResult:
+    """The Locust race's verdict, or the race through the adapter's (see race_tool_for)."""
+    return judge_harness_race(run) if run.name == HARNESS_RACE else judge_load_race(run)
+
+
 def judge_lifecycle(run: SuiteRun) -> CheckResult:
     if run.summary is None:
         return CheckResult.failed(f"the lifecycle machine gave no verdict: {run.error}", _run_evidence(run))
@@ -123,11 +151,23 @@ def judge_lifecycle(run: SuiteRun) -> CheckResult:
     return CheckResult.passed(f"lifecycle machine: {counts['passed']} passed", evidence)
 
 
+# The first of these that any part has is the whole item's outcome; passed only when all passed.
+_PRECEDENCE = (
+    Outcome.FAILED,
+    Outcome.ERROR,
+    Outcome.CANNOT_CHECK_HERE,
+    Outcome.NOT_APPLICABLE,
+    Outcome.SKIPPED,
+)
+
+
 def combined(results: Sequence[CheckResult]) -> CheckResult:
-    """Failed if any part failed, else skipped if any was skipped, else passed; all evidence kept."""
+    """Failed if any part failed, else the part that kept it from passing (an error, this
+    machine's means, a capability the adapter lacks, a skip); passed only when every part
+    passed. All evidence kept."""
     evidence = [e for r in results for e in r.evidence]
     summary = "; ".join(r.summary for r in results)
-    for outcome in (Outcome.FAILED, Outcome.SKIPPED):
+    for outcome in _PRECEDENCE:
         if any(r.outcome is outcome for r in results):
             return CheckResult(outcome, summary, evidence)
     return CheckResult(Outcome.PASSED, summary, evidence)
@@ -160,25 +200,31 @@ def judge_named_cases(run: SuiteRun, names: Sequence[str]) -> CheckResult:
     return CheckResult.passed(f"{len(names)} named case(s) passed", evidence)
 
 
-@check("e2e_suites")
+@check("e2e_suites", needs=[E2E_NEEDS])
 def e2e_suites(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     suites = judge_e2e(ctx.suites.e2e(), [int(n) for n in params.get("suites", [])])
     names = [str(n) for n in params.get("cases", [])]
     return combined([suites, judge_named_cases(ctx.suites.e2e(), names)]) if names else suites
 
 
-@check("no_double_booking")
+def _e2e_part(ctx: CheckContext, numbers: Sequence[int]) -> list[CheckResult]:
+    if not numbers:
+        return []
+    what = f"E2E suite {', '.join(str(n) for n in numbers)}"
+    return [ctx.not_applicable(E2E_NEEDS, what=what) or judge_e2e(ctx.suites.e2e(), numbers)]
+
+
+@check("no_double_booking", needs=[RACE_NEEDS])
 def no_double_booking(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
-    numbers = [int(n) for n in params.get("suites", [])]
-    parts = [judge_e2e(ctx.suites.e2e(), numbers)] if numbers else []
-    return combined([*parts, judge_load_race(ctx.suites.load_race())])
+    parts = _e2e_part(ctx, [int(n) for n in params.get("suites", [])])
+    return combined([*parts, judge_race(ctx.suites.load_race())])
 
 
 @check("lifecycle_transitions")
 def lifecycle_transitions(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
-    numbers = [int(n) for n in params.get("suites", [])]
-    parts = [judge_e2e(ctx.suites.e2e(), numbers)] if numbers else []
-    return combined([*parts, judge_lifecycle(ctx.suites.lifecycle())])
+    parts = _e2e_part(ctx, [int(n) for n in params.get("suites", [])])
+    machine = ctx.not_applicable(LIFECYCLE_NEEDS, what="the lifecycle machine")
+    return combined([*parts, machine or judge_lifecycle(ctx.suites.lifecycle())])
 
 
 def judge_engines(run: SuiteRun, number: int, minimum: int) -> CheckResult:
@@ -222,6 +268,6 @@ def _skip_reasons(entry: Mapping[str, Any], engine: str) -> set[str]:
     }
 
 
-@check("browser_engines")
+@check("browser_engines", needs=[E2E_NEEDS])
 def browser_engines(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
     return judge_engines(ctx.suites.e2e(), int(params.get("suite", 10)), int(params.get("minimum", 2)))

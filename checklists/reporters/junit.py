@@ -1,6 +1,7 @@
 """The readiness report as JUnit XML: a test suite per section, a test case per item. A failed
-check is a failure with its evidence; skipped, waived, cannot-be-checked-on-this-machine and
-awaiting-sign-off items are skipped with their reason, so CI dashboards show them as such."""
+check is a failure with its evidence; skipped, waived, cannot-be-checked-on-this-machine, not
+applicable and awaiting-sign-off items are skipped with their reason, so CI dashboards show them
+as such."""
 
 from __future__ import annotations
 
@@ -38,7 +39,12 @@ def junit_report(report: RunReport) -> bytes:
                 failure = ET.SubElement(case, "failure", message=item_report.summary, type=status.value)
                 failure.text = evidence
                 failures += 1
-            elif status in (Status.SKIPPED, Status.CANNOT_CHECK_HERE, Status.AWAITING_SIGN_OFF):
+            elif status in (
+                Status.SKIPPED,
+                Status.CANNOT_CHECK_HERE,
+                Status.NOT_APPLICABLE,
+                Status.AWAITING_SIGN_OFF,
+            ):
                 ET.SubElement(case, "skipped", message=f"{status.value}: {item_report.summary}")
                 skipped += 1
             if evidence and status not in (Status.FAILED, Status.ERROR):

@@ -14,6 +14,7 @@ MARK = {
     "error": "❌",
     "skipped": "⏭️",
     "cannot be checked on this machine": "🚫",
+    "not applicable": "⛔",
     "awaiting sign-off": "✍️",
 }
 
@@ -49,6 +50,7 @@ def markdown_report(report: RunReport) -> str:
     lines += [
         f"- cannot be checked on this machine: `{i}`: {why}" for i, why in verdict.cannot_check_here.items()
     ]
+    lines += [f"- not applicable: `{i}`: {why}" for i, why in verdict.not_applicable.items()]
     for section in report.sections:
         lines += [
             "",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from checklists.watch.model import Metric, cannot_judge, duration_text, judged, percent, percent_text
 from checklists.watch.scrapes import Scrape, Series, difference, parse_key
-from harness.api_client import MONITORING_ROUTES
+from harness.adapters.reference_paths import MONITORING_ROUTES
 
 ERROR_TARGET = 1.0  # per cent of requests answered 5xx
 AVERAGE_TARGET = 0.5  # seconds

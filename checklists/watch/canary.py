@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.exit_codes import CannotJudge, first_line
 from harness.mailbox import Mailbox
 from harness.target import Target

@@ -25,9 +25,10 @@ from checklists.watch.records import read_records
 from checklists.watch.render import write_watch_reports
 from checklists.watch.report import WatchReport
 from checklists.watch.scrapes import ScrapeStore, scrape, window
+from harness.adapters.reference_preflight import check_database, check_health
 from harness.cli_types import DefaultsHelpFormatter, add_target_arguments
 from harness.exit_codes import CannotJudge
-from harness.preflight import Needs, check_database, check_health, preflight
+from harness.preflight import Needs, preflight
 from harness.target import Target, harness_target, resolve_target
 
 LOG_WIDTH = 160

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.exit_codes import CannotJudge, first_line
 from harness.target import Target
 

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 
 import boto3
 
+from harness.adapters import reference_paths as paths
 from tests.checklists.route_server import Answer, Request, RouteServer
 
 SIMULATOR = {"bounce@simulator.amazonses.com": "bounce", "complaint@simulator.amazonses.com": "complaint"}
@@ -32,18 +33,22 @@ class BookingServer:
 
     def routes(self) -> RouteServer:
         routes = RouteServer()
-        routes.route("POST", "/auth/login", Answer(200, {"token": "t"}))
-        routes.route("GET", "/services/*", self.availability)
-        routes.route("POST", "/services/*", self.book)
-        routes.route("POST", "/jobs/*", self.cancel)
-        routes.route("GET", "/admin/suppressions", self.list_suppressions)
-        routes.route("DELETE", "/admin/suppressions/*", self.lift)
+        routes.route("POST", paths.SIGN_IN, Answer(200, {"token": "t"}))
+        routes.route("GET", f"{paths.SERVICES}/*", self.availability)
+        routes.route("POST", f"{paths.SERVICES}/*", self.book)
+        routes.route("POST", f"{paths.JOBS}/*", self.cancel)
+        routes.route("GET", paths.SUPPRESSIONS, self.list_suppressions)
+        routes.route("DELETE", f"{paths.SUPPRESSIONS}/*", self.lift)
         return routes
 
     def availability(self, request: Request) -> Answer:
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
         slots = [
-            {"startTime": (start + timedelta(hours=h)).isoformat(), "endTime": "", "remaining": 1}
+            {
+                "startTime": (start + timedelta(hours=h)).isoformat(),
+                "endTime": (start + timedelta(hours=h + 1)).isoformat(),
+                "remaining": 1,
+            }
             for h in itertools.islice(itertools.count(), 20)
         ]
         return Answer(200, {"slots": slots})
@@ -56,7 +61,10 @@ class BookingServer:
             self.suppressed[contact["email"]] = SIMULATOR[contact["email"]]
         if self.moto_url:
             self.mail_contractor(contact["name"], job_id)
-        return Answer(201, {"job": {"id": job_id, "status": "scheduled"}})
+        start = datetime.fromisoformat(request.body["startTime"])
+        end = (start + timedelta(hours=1)).isoformat()
+        job = {"id": job_id, "status": "scheduled", "startTime": start.isoformat(), "endTime": end}
+        return Answer(201, {"job": job})
 
     def mail_contractor(self, client_name: str, job_id: str) -> None:
         message = EmailMessage()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.adapters import reference_paths as paths
 from tests.checklists.conftest import REPO_ROOT
 from tests.checklists.route_server import Answer, RouteServer, serving
 from tests.checklists.sign_off_files import attestation
@@ -65,7 +66,7 @@ HEALTHY = {
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     routes = RouteServer()
-    routes.route("GET", "/health", Answer(200, HEALTHY))
+    routes.route("GET", paths.HEALTH, Answer(200, HEALTHY))
     with serving(routes) as url:
         yield url
 

@@ -37,7 +37,7 @@ def test_shipped_checklist_covers_every_section_and_sign_off() -> None:
     automated = {i.id: i.check for i in checklist.items if not i.attested}
     assert automated["infra.cors"] == "cors_restricted"
     assert automated["testing.browsers"] == "browser_engines"
-    assert len(checklist.items) == 28
+    assert len(checklist.items) == 30
     assert all(i.severity in (Severity.BLOCKER, Severity.WARNING) for i in checklist.items)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from checklists.checks.email_delivery import bounce_complaint_suppressed, public_app_url
 from checklists.model import Outcome
+from harness.adapters import reference_paths as paths
 from harness.target import Target
 from tests.checklists.booking_server import BookingServer
 from tests.checklists.conftest import MakeContext
@@ -33,7 +34,7 @@ def test_bounce_not_suppressed_turns_red(make_context: MakeContext) -> None:
     assert "bounce@simulator.amazonses.com not suppressed for bounce within 2 s" in result.summary
     assert "complaint@simulator.amazonses.com not suppressed for complaint" in result.summary
     listing = result.evidence[-1].detail
-    assert listing["request"]["url"].endswith("/admin/suppressions")
+    assert listing["request"]["url"].endswith(paths.SUPPRESSIONS)
     assert listing["response"]["body"] == '{"suppressions": []}'
     assert sorted(server.bookings) == sorted(
         ["bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com"]
@@ -55,7 +56,7 @@ def test_bounce_and_complaint_suppressed_pass_and_earlier_ones_are_lifted_first(
 
 def test_target_without_suppressions_turns_red_at_once(make_context: MakeContext) -> None:
     routes = RouteServer()
-    routes.route("POST", "/auth/login", Answer(200, {"token": "t"}))
+    routes.route("POST", paths.SIGN_IN, Answer(200, {"token": "t"}))
     with serving(routes) as url:
         result = bounce_complaint_suppressed(
             make_context(booking_target(url)), {**BOUNCE_PARAMS, "timeout_seconds": 60}

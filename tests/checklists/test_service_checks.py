@@ -12,6 +12,7 @@ import pytest
 
 from checklists.checks.service import cors_restricted, deployed_version, env_file, migrations_applied
 from checklists.model import Outcome
+from harness.adapters import reference_paths as paths
 from harness.checkout import checkout_commit
 from harness.target import Target
 from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
@@ -20,7 +21,7 @@ from tests.checklists.conftest import REPO_ROOT, MakeContext
 from tests.checklists.route_server import Answer, Request, RouteServer, serving
 
 APP = "https://book.example.com"
-CORS_PARAMS = {"foreign_origin": "https://evil.example", "method": "POST", "path": "/auth/login"}
+CORS_PARAMS = {"foreign_origin": "https://evil.example", "method": "POST", "path": paths.SIGN_IN}
 
 
 def cors_server(policy: str) -> RouteServer:
@@ -38,8 +39,8 @@ def cors_server(policy: str) -> RouteServer:
         return Answer(status, {"status": "ok"} if request.method == "GET" else None, headers)
 
     routes = RouteServer()
-    routes.route("OPTIONS", "/auth/login", answer)
-    routes.route("GET", "/health", answer)
+    routes.route("OPTIONS", paths.SIGN_IN, answer)
+    routes.route("GET", paths.HEALTH, answer)
     return routes
 
 
@@ -70,7 +71,7 @@ def test_cors_refusing_the_app_itself_turns_red(make_context: MakeContext) -> No
 
 def health_server(body: dict[str, Any], status: int = 200) -> RouteServer:
     routes = RouteServer()
-    routes.route("GET", "/health", Answer(status, body))
+    routes.route("GET", paths.HEALTH, Answer(status, body))
     return routes
 
 

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from harness.adapters import reference_paths as paths
+from harness.adapters.reference_preflight import ROLES
 from harness.exit_codes import CannotJudge
-from harness.preflight import ROLES, Needs, PreflightError, preflight, redact
+from harness.preflight import Needs, PreflightError, preflight, redact
 from harness.target import Target
 from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
 from reference_app.local.stack import free_port
@@ -56,7 +58,7 @@ ROLE_IDS = {
 
 
 def booking_api(routes: RouteServer, *, password: str = "right") -> RouteServer:
-    routes.route("GET", "/health", Answer(200, HEALTHY))
+    routes.route("GET", paths.HEALTH, Answer(200, HEALTHY))
 
     def one_service(request: Request) -> Answer:
         found = SERVICES.get(request.path.rsplit("/", 1)[-1])
@@ -67,8 +69,8 @@ def booking_api(routes: RouteServer, *, password: str = "right") -> RouteServer:
             return Answer(200, {"token": "tok"})
         return Answer(401, {"error": {"code": "invalid_credentials"}})
 
-    routes.route("GET", "/services/*", one_service)
-    routes.route("POST", "/auth/login", login)
+    routes.route("GET", f"{paths.SERVICES}/*", one_service)
+    routes.route("POST", paths.SIGN_IN, login)
     return routes
 
 
@@ -100,7 +102,7 @@ def test_a_booking_api_passes_and_signs_in_once(api: tuple[RouteServer, str]) ->
     result = preflight(target(url), Needs(roles=("standard",), admin=True, audit=True))
     assert result.version == "1.2.3" and result.admin_token == "tok"
     assert set(result.services) == set(ROLE_IDS)
-    assert [r.path for r in routes.seen].count("/auth/login") == 1
+    assert [r.path for r in routes.seen].count(paths.SIGN_IN) == 1
     assert "preflight ok" in result.line() and "signed in (once)" in result.line()
     assert isinstance(PreflightError("x"), CannotJudge)
 
@@ -116,7 +118,7 @@ def test_an_unknown_host_is_named() -> None:
 
 def test_a_server_that_never_answers_is_a_timeout() -> None:
     routes = RouteServer()
-    routes.route("GET", "/health", lambda request: (time.sleep(2), Answer(200, HEALTHY))[1])
+    routes.route("GET", paths.HEALTH, lambda request: (time.sleep(2), Answer(200, HEALTHY))[1])
     with serving(routes) as url:
         assert failure(target(url), timeout=0.3).startswith(f"no answer from {url} within 0.3 s")
 
@@ -131,7 +133,7 @@ def test_a_server_that_is_not_the_booking_api_is_named() -> None:
 
 def test_a_health_answer_without_version_and_schema_is_not_understood() -> None:
     routes = RouteServer()
-    routes.route("GET", "/health", Answer(200, {"status": "ok"}))
+    routes.route("GET", paths.HEALTH, Answer(200, {"status": "ok"}))
     with serving(routes) as url:
         assert "is not a booking API (GET /health gave application/json 200)" in failure(target(url))
 
@@ -139,7 +141,7 @@ def test_a_health_answer_without_version_and_schema_is_not_understood() -> None:
 def test_an_unwell_booking_api_is_named() -> None:
     routes = booking_api(RouteServer())
     down = {**HEALTHY, "status": "unavailable", "database": "error: OperationalError"}
-    routes.route("GET", "/health", Answer(503, down))
+    routes.route("GET", paths.HEALTH, Answer(503, down))
     with serving(routes) as url:
         assert "is not well (GET /health 503: status 'unavailable'" in failure(target(url))
 
@@ -198,13 +200,13 @@ def test_a_wrong_password_is_tried_once_and_named(api: tuple[RouteServer, str]) 
     message = failure(target(url, admin_password="wrong"))
     assert message.startswith(f"admin sign-in refused for a@example.com at {url} (401 invalid_credentials)")
     assert "tried once" in message
-    assert [r.path for r in routes.seen].count("/auth/login") == 1
+    assert [r.path for r in routes.seen].count(paths.SIGN_IN) == 1
 
 
 def test_a_locked_account_says_when_to_retry() -> None:
     routes = booking_api(RouteServer())
     routes.route(
-        "POST", "/auth/login", Answer(429, {"error": {"code": "too_many_requests"}}, {"Retry-After": "640"})
+        "POST", paths.SIGN_IN, Answer(429, {"error": {"code": "too_many_requests"}}, {"Retry-After": "640"})
     )
     with serving(routes) as url:
         message = failure(target(url))

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import psycopg
 
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.target import Target
 from tests.integration.calls import wait_until
 

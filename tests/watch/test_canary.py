@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from checklists.watch.canary import Canary, run_canary
-from harness.api_client import BookingApi
+from harness.adapters.reference_client import BookingApi
 from harness.target import Target
 from reference_app.local.stack import free_port
 from tests.watch.conftest import WatchRun, write_target

@@ -17,7 +17,7 @@ from checklists.watch.model import Metric, Verdict, quantile
 from checklists.watch.period import Period, PeriodError, parse_instant, parse_span
 from checklists.watch.report import WatchReport
 from checklists.watch.scrapes import Scrape, difference, parse_text, series_key, window
-from harness.api_client import MONITORING_ROUTES
+from harness.adapters.reference_paths import MONITORING_ROUTES
 from reference_app.http.request_telemetry import BOOKING_ROUTE
 
 T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)

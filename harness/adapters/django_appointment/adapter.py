@@ -115,6 +115,7 @@ class _Settled:
         return self.outcome
 
 
+# --8<-- [start:commit]
 @dataclass
 class PreparedAppointment:
     """Steps 1-4 done: the verification code form is open in this client's session."""
@@ -154,11 +155,16 @@ class PreparedAppointment:
         return _failed(answer, "the verification code") or Unknown(f"HTTP {answer.status_code}")
 
 
+# --8<-- [end:commit]
+
+
+# --8<-- [start:declares]
 class DjangoAppointment:
     """`harness.model.BookingSystem` for django-appointment 3.12 (one staff member's calendar)."""
 
     name = "django-appointment"
     capabilities = frozenset({Capability.PUBLIC_BOOKING, Capability.AVAILABILITY, Capability.FINAL_STATE})
+    # --8<-- [end:declares]
 
     def __init__(
         self,
@@ -245,6 +251,7 @@ class DjangoAppointment:
             return datetime.fromisoformat(str(item[0])).replace(tzinfo=self.zone)
         return self._local(day, datetime.strptime(str(item), "%I:%M %p").time())
 
+    # --8<-- [start:prepare]
     def prepare_booking(
         self, service_id: str, interval: Interval, client: Client, *, idempotency_key: str | None = None
     ) -> PreparedAppointment | _Settled:
@@ -308,6 +315,8 @@ class DjangoAppointment:
         headers = {**self.origin, "Referer": str(code_page.url)}
         return PreparedAppointment(session, code_page.url.path, form, interval, headers)
 
+    # --8<-- [end:prepare]
+
     def _verification_code(self, email: str) -> str | None:
         if self.database_url:
             with psycopg.connect(self.database_url) as conn:
@@ -334,6 +343,7 @@ class DjangoAppointment:
                     return found.group(1)
         return None
 
+    # --8<-- [start:final-state]
     def final_state(self, first: date, last: date) -> FinalState:
         """Every appointment on the local days first..last: from its tables when the target
         names the database, else from the staff calendar's JSON in an admin session."""
@@ -360,6 +370,8 @@ class DjangoAppointment:
             calendar=f"staff:{staff}",
             client_email=email,
         )
+
+    # --8<-- [end:final-state]
 
     def _admin_records(self, first: date, last: date) -> list[BookingRecord]:
         if self.admin is None:
