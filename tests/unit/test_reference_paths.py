@@ -41,15 +41,11 @@ NOT_YET_BEHIND_AN_ADAPTER = frozenset(
         "e2e/test_suite_07_edge_cases.py",
         "harness/api_client.py",
         "harness/preflight.py",
-        "load/nemesis/faults.py",
-        "load/scenarios/booking_client.py",
-        "load/scenarios/mix.py",
         "tests/checklists/booking_server.py",
         "tests/checklists/test_cli.py",
         "tests/checklists/test_email_checks.py",
         "tests/checklists/test_service_checks.py",
         "tests/conftest.py",
-        "tests/load/test_final_state.py",
         "tests/unit/test_preflight.py",
     }
 )
