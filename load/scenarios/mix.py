@@ -14,10 +14,12 @@ from typing import Any
 
 from locust import events, task
 
+from harness.adapters import open_adapter
 from harness.adapters import reference_locust as reference
 from load.checker.operations import Kind, request_of_email
 from load.scenarios.admin_sign_in import admin_headers
 from load.scenarios.booking_client import book_maybe_keyed, move_job
+from load.through_adapter import check_applicable
 from load.wiring.context import RunContext
 from load.wiring.harness_user import HarnessUser
 from load.wiring.locust_hooks import install_harness
@@ -37,6 +39,12 @@ def prepare(ctx: RunContext) -> dict[str, Any]:
     """One sign-in on the master proves the credentials before any staff user signs in: a
     wrong password fails the run's setup once instead of locking the account out."""
     assert ctx.target is not None
+    if ctx.through_adapter:  # the mix has no users that go through an adapter: say what is missing
+        system = open_adapter(ctx.target)
+        try:
+            check_applicable(system, "mix")
+        finally:
+            system.close()
     return {"adminVerified": bool(admin_headers(ctx.target))}
 
 
