@@ -1,6 +1,7 @@
 """How tight a race through an adapter was: per round, the spread of the instants its racers
-released their prepared commits (the last minus the first), and how far behind the round's
-instant each was released (a racer whose prepare ran late is released late)."""
+released their prepared commits (the last minus the first), how far behind the round's instant
+each was released, and how many first attempts missed their round's instant altogether (their
+prepare outlasted it: committed at once, by no barrier)."""
 
 from __future__ import annotations
 
@@ -19,13 +20,16 @@ def _ms(values: Sequence[float]) -> dict[str, float | None]:
 
 
 def release_spread(ops: Iterable[Operation]) -> dict[str, Any] | None:
-    """None when no booking was released at a round's instant (the reference's Locust client
-    books all round long, with no barrier)."""
+    """Of a race through an adapter (the reference's Locust client books all round long, with
+    no barrier); None when it committed nothing."""
     rounds: dict[float, list[float]] = defaultdict(list)
+    missed = 0
     for op in ops:
         if op.kind == "book" and op.release_at is not None:
             rounds[op.release_at].append(op.start)
-    if not rounds:
+        elif op.kind == "book" and op.attempt == 0:  # a retry is sent by no barrier, by design
+            missed += 1
+    if not rounds and not missed:
         return None
     raced = [starts for starts in rounds.values() if len(starts) > 1]
     lags = [start - instant for instant, starts in rounds.items() for start in starts]
@@ -33,6 +37,7 @@ def release_spread(ops: Iterable[Operation]) -> dict[str, Any] | None:
         "rounds": len(rounds),
         "racedRounds": len(raced),  # rounds where two or more racers were released together
         "racers": sum(len(starts) for starts in rounds.values()),
+        "missed": missed,
         "spreadMs": _ms([max(starts) - min(starts) for starts in raced]),
         "lagMs": _ms(lags),
     }
@@ -46,5 +51,6 @@ def release_line(releases: dict[str, Any] | None) -> str | None:
         f"RELEASES: {releases['racers']} commits released at {releases['rounds']} round instants "
         f"({releases['racedRounds']} with 2 or more racers); spread of the racers' releases per round: "
         f"median {spread['median']} ms, max {spread['max']} ms; behind the instant: median "
-        f"{lag['median']} ms, max {lag['max']} ms"
+        f"{lag['median']} ms, max {lag['max']} ms; {releases['missed']} missed their round's instant "
+        "(prepared too late) and were sent at once"
     )

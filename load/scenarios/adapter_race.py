@@ -3,7 +3,8 @@ step up to the committing request, `prepare_booking`), waits for the round's ins
 then sends `commit()`. The instant is the plan's (t0 + k x round seconds, wall clock), shared
 by every Locust process, so a multi-step flow races as tightly as a one-request API: a
 last-byte-style barrier across users and workers. Each racer aims at the first round it can
-still be ready for, learning how long its prepares take.
+still be ready for, by how long this process's prepares take (shared by its racers); one whose
+prepare still outlasted its round's instant missed it, and commits at once, by no barrier.
 
 Every attempt is an operation of the history (Booked ok, Refused rejected, Unknown
 indeterminate) with the instant it was released, and a Locust request event: one for the
@@ -32,16 +33,18 @@ from load.scenarios.race_plan import OFFSET, RacePlan, RaceSlot
 from load.wiring.context import RunContext, current_context
 from load.wiring.gevent_check import gevent_ready
 
-# A racer's first guess of how long a prepare takes, as a share of a round; then it measures.
-FIRST_LEAD_SHARE = 0.5
-LEAD_MARGIN = 1.5  # the next lead: the slowest recent prepare, with this margin
-LEAD_DECAY = 0.8  # a lead shrinks this much per round when prepares get faster
+# The first guess of how long a prepare takes, in rounds; then the racers of a process measure.
+FIRST_LEAD_ROUNDS = 3.0
+LEAD_MARGIN = 1.5  # the lead: the slowest recent prepare, with this margin...
+LEAD_DECAY = 0.8  # ...shrinking by this much at each prepare that was faster
 # An adapter's HTTP client logging each request would drown the run's own output.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class AdapterRacer(User):
     """A member of the public racing through the target's adapter."""
+
+    lead_s: float | None = None  # how long before an instant this process's racers prepare
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
@@ -59,7 +62,8 @@ class AdapterRacer(User):
         self.plan = RacePlan.from_json(self.ctx.setup["plan"])
         self.system = open_adapter(self.ctx.target)
         self.keyed = Capability.IDEMPOTENCY_KEYS in self.system.capabilities
-        self.lead = self.plan.round_seconds * FIRST_LEAD_SHARE
+        if AdapterRacer.lead_s is None:
+            AdapterRacer.lead_s = self.plan.round_seconds * FIRST_LEAD_ROUNDS
 
     def on_stop(self) -> None:
         system = getattr(self, "system", None)
@@ -68,7 +72,7 @@ class AdapterRacer(User):
 
     @task
     def race_a_round(self) -> None:
-        release_at, group = self.plan.next_release(time.time() + self.lead)
+        release_at, group = self.plan.next_release(time.time() + (AdapterRacer.lead_s or 0.0))
         slot = group[0] if group[0].shape == OFFSET and random.random() < 0.5 else random.choice(group)
         request_id = new_id()
         key = (
@@ -77,8 +81,10 @@ class AdapterRacer(User):
             else None
         )
         prepared = self._prepare(slot, request_id, key)
-        gevent.sleep(max(0.0, release_at - time.time()))
-        first = self._commit(prepared, slot, request_id, key, release_at)
+        wait = release_at - time.time()
+        if wait > 0:
+            gevent.sleep(wait)
+        first = self._commit(prepared, slot, request_id, key, release_at if wait > 0 else None)
         if key and (first.outcome == "indeterminate" or random.random() < self.ctx.options.retry_share):
             again = self._prepare(slot, request_id, key)
             self._commit(again, slot, request_id, key, None, attempt=1)
@@ -89,7 +95,7 @@ class AdapterRacer(User):
         interval = slot.model_interval()
         prepared = self.system.prepare_booking(slot.service_id, interval, client, idempotency_key=key)
         took = time.perf_counter() - started
-        self.lead = max(took * LEAD_MARGIN, self.lead * LEAD_DECAY)
+        AdapterRacer.lead_s = max(took * LEAD_MARGIN, (AdapterRacer.lead_s or 0.0) * LEAD_DECAY)
         self._event(ADAPTER_PREPARE_NAME, took, None)
         return prepared
 

@@ -125,7 +125,7 @@ def judge_run(
         setup_error=ctx.setup_error,
         path=str(ctx.setup.get("path") or ""),
         notes=tuple(ctx.setup.get("notes") or ()),
-        releases=release_spread(ops),
+        releases=release_spread(ops) if ctx.through_adapter else None,
     )
     write_summary(summary, results_dir)
     lines = console_lines(summary)
