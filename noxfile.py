@@ -41,8 +41,9 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def adapters(session: nox.Session) -> None:
     """The adapters against the real systems they drive: django-appointment 3.12 in a virtualenv
-    of its own (built once under ~/.cache/booking-harness), on PostgreSQL, under gunicorn."""
-    install(session, "stack", "test")
+    of its own (built once under ~/.cache/booking-harness), on PostgreSQL, under gunicorn; the
+    Locust race (`python -m load run`) through the adapter included."""
+    install(session, "stack", "test", "load")
     session.run("pytest", "-m", "adapter_django", *(session.posargs or ("tests/adapters",)))
 
 

@@ -1,5 +1,6 @@
 """The django-appointment adapter against the real app: django-appointment 3.12 in its own
-virtualenv, on PostgreSQL, under gunicorn with two workers (the stack this package starts).
+virtualenv, on PostgreSQL, under gunicorn with two workers (the stack this package starts,
+shared by the package's files: tests/adapters/conftest.py).
 
 What is asserted is what is true of that app: it books, it lists free slots, and it accepts
 the same slot twice (one after the other and all at once) and a slot outside the staff
@@ -24,7 +25,7 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict
 
 from harness.adapters.django_appointment import DjangoAppointment
-from harness.adapters.django_appointment.stack import AppStack, django_appointment_stack
+from harness.adapters.django_appointment.stack import AppStack
 from harness.model import Booked, BookingRecord, Client, Interval, Outcome, Refused, book
 from harness.overbooking import Occupancy, find_overbookings
 from harness.target import Target
@@ -34,13 +35,6 @@ from reference_app.local.stack import free_port
 pytestmark = [pytest.mark.slow, pytest.mark.adapter_django]
 
 BURST = 8  # clients racing for one slot
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory, pg_server: ProvidedPostgres) -> Iterator[AppStack]:
-    logs = tmp_path_factory.mktemp("django-appointment-logs")
-    with django_appointment_stack(log_dir=logs, postgres_url=pg_server.url) as stack:
-        yield stack
 
 
 def _adapter(target: dict[str, object], *, read_database: bool = True) -> DjangoAppointment:
