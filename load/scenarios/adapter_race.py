@@ -121,11 +121,23 @@ class AdapterRacer(User):
         released = time.time()
         try:
             outcome = prepared.commit()
-        except BaseException:  # the run stopped mid-commit: it may still have committed
-            interrupted: dict[str, Any] = {"outcome": "indeterminate", "code": INTERRUPTED}
-            self.ctx.recorder.record(
-                Operation(new_id(), start=released, end=time.time(), status=0, **fields, **interrupted)
+        except BaseException as exc:  # it may still have committed: indeterminate
+            # The run stopping mid-commit (as the reference's client records it), or the
+            # adapter's own error: Locust counts that one, and the history has it too.
+            interrupted = isinstance(exc, gevent.GreenletExit)
+            code = INTERRUPTED if interrupted else type(exc).__name__
+            op = Operation(
+                new_id(),
+                start=released,
+                end=time.time(),
+                status=0,
+                outcome="indeterminate",
+                code=code,
+                **fields,
             )
+            self.ctx.recorder.record(op)
+            if not interrupted:
+                self._event(ADAPTER_COMMIT_NAME, op.end - released, exc)
             raise
         answered = time.time()
         op = Operation(new_id(), start=released, end=answered, status=0, **fields, **outcome_fields(outcome))
