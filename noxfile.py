@@ -42,8 +42,9 @@ def tests(session: nox.Session) -> None:
 def adapters(session: nox.Session) -> None:
     """The adapters against the real systems they drive: django-appointment 3.12 in a virtualenv
     of its own (built once under ~/.cache/booking-harness), on PostgreSQL, under gunicorn; the
-    checklist and the browser suites run against it too (checklists, e2e)."""
-    install(session, "stack", "test", "checklists", "e2e")
+    checklist, the browser suites (checklists, e2e) and the Locust race (`python -m load run`,
+    load) run against it through the adapter."""
+    install(session, "stack", "test", "checklists", "e2e", "load")
     session.run("pytest", "-m", "adapter_django", *(session.posargs or ("tests/adapters",)))
 
 

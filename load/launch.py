@@ -17,16 +17,20 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness.adapters import open_adapter
 from harness.exit_codes import NOT_JUDGED, PASSED, TARGET_FAILED, CannotJudge
 from harness.preflight import Needs, preflight
 from harness.target import Target
+from load.through_adapter import check_applicable, has_reference_client
 
 # Scenario name -> the module of its locustfile (Locust is given the file's path).
 SCENARIOS = {"race": "load.scenarios.race", "mix": "load.scenarios.mix"}
 # What each scenario needs of the target, proven by the preflight before Locust starts.
 BOOKABLE_ROLES = ("standard", "consultation", "workshop", "callout")
 SCENARIO_NEEDS = {
-    "race": Needs(any_role_of=BOOKABLE_ROLES, audit=True),
+    # The race goes through any adapter (load/through_adapter.py); the mix through the
+    # reference's Locust client only.
+    "race": Needs(any_role_of=BOOKABLE_ROLES, audit=True, through_adapter=True),
     "mix": Needs(any_role_of=BOOKABLE_ROLES, audit=True),
 }
 
@@ -134,6 +138,14 @@ def report_exit(code: int, results: Path) -> int:
 
 
 def run_preflight(target: Target, scenario: str) -> None:
+    """NotApplicable (one line, exit 2) when the scenario cannot run through the target's
+    adapter; else the preflight of the target's adapter."""
+    if not has_reference_client(target):
+        system = open_adapter(target)
+        try:
+            check_applicable(system, scenario)
+        finally:
+            system.close()
     print(f"preflight: checking {target.base_url} ...", flush=True)
     print(preflight(target, SCENARIO_NEEDS[scenario]).line(), flush=True)
 

@@ -148,18 +148,28 @@ def _check(
     )
 
 
+def per_calendar(occupancies: Iterable[tuple[str, Occupancy]]) -> list[Overbooking]:
+    """The sweep on each calendar alone: two staff members' bookings never share a place."""
+    by_calendar: dict[str, list[Occupancy]] = defaultdict(list)
+    for calendar, occupancy in occupancies:
+        by_calendar[calendar].append(occupancy)
+    return [found for _, occ in sorted(by_calendar.items()) for found in find_overbookings(occ)]
+
+
 def double_bookings(state: FinalState) -> list[Overbooking]:
-    """Times the final state holds more active jobs than the calendar's capacities allow."""
-    return find_overbookings(
-        Occupancy(j.id, j.start, j.end, state.capacity(j.service_id)) for j in state.jobs.values() if j.active
+    """Times the final state holds more active jobs than a calendar's capacities allow."""
+    return per_calendar(
+        (state.calendar(j.service_id), Occupancy(j.id, j.start, j.end, state.capacity(j.service_id)))
+        for j in state.jobs.values()
+        if j.active
     )
 
 
-def _held_intervals(index: _Index, state: FinalState) -> list[Occupancy]:
+def _held_intervals(index: _Index, state: FinalState) -> list[tuple[str, Occupancy]]:
     """Each job's interval over the real time it certainly held it: from the acknowledgement of
     its creation (or of a reschedule onto it) to the first attempt to move, cancel, decline or
     complete it that may have happened. Starting it changes nothing: it holds the time still."""
-    held: list[Occupancy] = []
+    held: list[tuple[str, Occupancy]] = []
     for job_id, events in index.timeline().items():
         current: tuple[Operation, float] | None = None  # what holds the interval, and since when
         for op in events:
@@ -181,11 +191,13 @@ def _held_intervals(index: _Index, state: FinalState) -> list[Occupancy]:
     return held
 
 
-def _occupancy(job_id: str, holder: Operation, since: float, until: float, state: FinalState) -> Occupancy:
+def _occupancy(
+    job_id: str, holder: Operation, since: float, until: float, state: FinalState
+) -> tuple[str, Occupancy]:
     assert holder.job_start and holder.job_end
     job = state.jobs.get(job_id)
     service_id = job.service_id if job else holder.service_id
-    return Occupancy(
+    occupancy = Occupancy(
         job_id,
         parse_instant(holder.job_start),
         parse_instant(holder.job_end),
@@ -193,10 +205,11 @@ def _occupancy(job_id: str, holder: Operation, since: float, until: float, state
         held_from=since,
         held_until=until,
     )
+    return state.calendar(service_id), occupancy
 
 
 def _overbooked_during_run(index: _Index, state: FinalState, seen: set[tuple[str, ...]]) -> list[Overbooking]:
-    return [b for b in find_overbookings(_held_intervals(index, state)) if b.job_ids not in seen]
+    return [b for b in per_calendar(_held_intervals(index, state)) if b.job_ids not in seen]
 
 
 def _lost(index: _Index, state: FinalState) -> list[dict[str, Any]]:

@@ -1,6 +1,8 @@
 """The final state the audit compares the history with: the jobs in the booked time range and
-every service's slot capacity. Read from the database when its URL is known (nothing hides
-there), else through the admin API."""
+every service's slot capacity (and, for systems of several calendars, whose calendar each
+service books). Of the reference: read from the database when its URL is known (nothing hides
+there), else through the admin API. Of any other system: read through its adapter
+(`final_state`), whichever way the adapter reads it."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
+from harness import model
 from harness.api_client import BookingApi
 from harness.target import Target
 from load.checker.operations import Operation
@@ -34,21 +36,28 @@ class JobRecord:
     contact_email: str | None = None
     # Rows in the email outbox; None when not known (the admin API does not show them).
     emails: int | None = field(default=None, compare=False)
+    # Whether it holds its time, as its adapter says; None: judged by its status (the reference's).
+    occupies: bool | None = None
 
     @property
     def active(self) -> bool:
-        return self.status in ACTIVE_STATUSES
+        return self.status in ACTIVE_STATUSES if self.occupies is None else self.occupies
 
 
 @dataclass(frozen=True)
 class FinalState:
     jobs: Mapping[str, JobRecord]
     capacities: Mapping[str, int] = field(default_factory=dict)
-    source: Literal["database", "admin-api", "given"] = "given"
+    source: str = "given"  # "database", "admin-api", or "<adapter> (<where it read>)"
+    # Whose time each service's bookings take; every service the reference names shares one.
+    calendars: Mapping[str, str] = field(default_factory=dict)
 
     def capacity(self, service_id: str | None) -> int:
         """A job's slot capacity: its service's maxBookingsPerSlot, 1 without a service."""
         return self.capacities.get(service_id, 1) if service_id else 1
+
+    def calendar(self, service_id: str | None) -> str:
+        return self.calendars.get(service_id or "", "")
 
 
 def parse_instant(value: str) -> datetime:
@@ -151,3 +160,42 @@ def read_final_state(target: Target, ops: Iterable[Operation]) -> FinalState:
     if target.database_url and service_ids:
         return read_from_database(target.database_url, service_ids, window)
     return read_from_admin_api(target, window)
+
+
+def from_model(state: model.FinalState, system: str, services: Iterable[model.Service] = ()) -> FinalState:
+    """An adapter's final state as the audit reads it: each booking with whether it holds its
+    time, its capacity and its calendar."""
+    calendars = {service.id: service.calendar for service in services}
+    capacities = {service.id: service.capacity for service in services}
+    jobs = {}
+    for record in state.bookings:
+        calendars[record.service_id] = record.calendar
+        capacities[record.service_id] = record.capacity
+        jobs[record.booking_id] = JobRecord(
+            id=record.booking_id,
+            service_id=record.service_id,
+            start=record.interval.start.astimezone(UTC),
+            end=record.interval.end.astimezone(UTC),
+            status=record.status,
+            contact_email=record.client_email,
+            occupies=record.occupies,
+        )
+    where = f" ({state.read_from})" if state.read_from else ""
+    return FinalState(jobs, capacities, f"{system}{where}", calendars)
+
+
+def read_through_adapter(target: Target, ops: Iterable[Operation]) -> FinalState:
+    """The final state as the target's adapter reads it, over the days the history touched."""
+    from harness.adapters import open_adapter
+
+    first, last = audit_window(ops)
+    system = open_adapter(target)
+    try:
+        model.require(system, model.Capability.FINAL_STATE)
+        services = list(system.services().values())
+        state = system.final_state(first.date() - _MARGIN, last.date() + _MARGIN)
+    except model.MissingCapability as exc:
+        raise FinalStateError(str(exc)) from None
+    finally:
+        system.close()
+    return from_model(state, system.name, services)

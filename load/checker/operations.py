@@ -15,6 +15,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from harness.model import Booked, Refused
+from harness.model import Outcome as AdapterOutcome
+
 Outcome = Literal["ok", "rejected", "indeterminate"]
 Kind = Literal["book", "create", "reschedule", "confirm", "decline", "cancel", "start", "complete", "fault"]
 # Operations that make a new job: a public booking, an admin create. Both name their request.
@@ -71,6 +74,9 @@ class Operation:
     job_start: str | None = None
     job_end: str | None = None
     detail: str | None = None  # faults: what was done, in words
+    # A booking raced through an adapter: the instant its round released every prepared
+    # commit (`start` is when this one was released; their spread is the race's tightness).
+    release_at: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -88,3 +94,15 @@ class Operation:
 def booking_ops(ops: Iterable[Operation]) -> Iterator[Operation]:
     """The operations that create jobs (public bookings and admin creates)."""
     return (op for op in ops if op.kind in JOB_CREATING)
+
+
+def outcome_fields(outcome: AdapterOutcome) -> dict[str, Any]:
+    """An adapter's outcome as an operation's: booked is ok (with the job and its interval),
+    refused is rejected, unknown is indeterminate (it may have committed); the code is the
+    system's word for a refusal, or why the answer cannot be trusted."""
+    if isinstance(outcome, Booked):
+        start, end = (t.isoformat() for t in (outcome.interval.start, outcome.interval.end))
+        return {"outcome": "ok", "job_id": outcome.booking_id, "job_start": start, "job_end": end}
+    if isinstance(outcome, Refused):
+        return {"outcome": "rejected", "code": outcome.code}
+    return {"outcome": "indeterminate", "code": outcome.why}

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import httpx
 import psycopg
 
+from harness.api_client import BookingApi
 from load.nemesis.owned_postgres import OwnedPostgres
 
 if TYPE_CHECKING:  # the stack's module pulls in the whole service: imported where it is used
@@ -155,16 +156,19 @@ INJECT: dict[str, Callable[[NemesisStack, float], Injected]] = {
 def wait_all_healthy(urls: list[str], bound_s: float = RECOVERY_BOUND_S) -> float | None:
     """When every server answered GET /health with 200 (None: not within the bound)."""
     deadline = time.monotonic() + bound_s
-    pending = list(urls)
-    with httpx.Client(timeout=2.0) as client:
+    pending = [BookingApi(url, timeout=2.0) for url in urls]
+    try:
         while pending:
             try:
-                if client.get(f"{pending[0]}/health").status_code == 200:
-                    pending.pop(0)
+                if pending[0].health().status_code == 200:
+                    pending.pop(0).close()
                     continue
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
                 return None
             time.sleep(0.05)
+    finally:
+        for api in pending:
+            api.close()
     return time.time()

@@ -12,10 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.adapters import reference_locust
 from load.checker.audit import Verdict
 from load.checker.operations import INTERRUPTED, Operation
 
-BOOKING_REQUEST_PREFIX = "POST /services/[id]/book"
+BOOKING_REQUEST_PREFIX = reference_locust.BOOK_NAME  # the reference's Locust client's rows
+# The rows of a race through an adapter (load/scenarios/adapter_race.py), "<name> (<adapter>)".
+ADAPTER_PREPARE_NAME = "prepare booking"
+ADAPTER_COMMIT_NAME = "commit booking"
+BOOKING_ROWS = (BOOKING_REQUEST_PREFIX, ADAPTER_COMMIT_NAME)
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,7 @@ def audit_gates(
     doubles = verdict.check("double_booking").count + verdict.check("overbooked_during_run").count
     lost = verdict.check("lost_acknowledged_booking").count
     completed = completed_bookings(ops)
-    counted = sum(r.requests for r in rows if r.name.startswith(BOOKING_REQUEST_PREFIX))
+    counted = sum(r.requests for r in rows if r.name.startswith(BOOKING_ROWS))
     acknowledged = acknowledged_bookings(ops)
     if not completed and not counted and verdict.ok:
         why = "no booking attempt completed"

@@ -11,6 +11,7 @@ from typing import Any
 from harness.exit_codes import NOT_JUDGED, PASSED, TARGET_FAILED
 from load.checker.audit import Verdict
 from load.reports.gates import Gate, StatsRow
+from load.reports.releases import release_line
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class RunSummary:
     files: dict[str, str] = field(default_factory=dict)
     # Why the run could not even start its load (e.g. no free slot to race for).
     setup_error: str | None = None
+    path: str = ""  # how the scenario spoke to the target: the adapter, and which way
+    notes: Sequence[str] = ()  # parts of the scenario left out, and why (never silently)
+    releases: dict[str, Any] | None = None  # a race through an adapter: its releases' spread
 
     @property
     def breaches(self) -> list[Gate]:
@@ -80,7 +84,49 @@ class RunSummary:
             "verdict": self.verdict.to_json() if self.verdict else None,
             "auditError": self.audit_error,
             "files": self.files,
+            "path": self.path,
+            "notes": list(self.notes),
+            "releases": self.releases,
+            "overbookedSlots": overbooked_slots(self.verdict),
         }
+
+
+OVERFILLING_CHECKS = ("double_booking", "overbooked_during_run")
+
+
+def overbooked_slots(verdict: Verdict | None) -> list[dict[str, Any]]:
+    """The over-filled times the audit named (up to its evidence limit per check), each with
+    the bookings holding it: the final state's, then those only the history shows."""
+    if verdict is None:
+        return []
+    return [
+        {
+            "check": name,
+            "start": item["slot"]["start"],
+            "end": item["slot"]["end"],
+            "capacity": item["capacity"],
+            "bookings": list(item["jobIds"]),
+        }
+        for name in OVERFILLING_CHECKS
+        for check in verdict.checks
+        if check.name == name
+        for item in check.evidence
+    ]
+
+
+def overbooked_lines(verdict: Verdict | None) -> list[str]:
+    return [
+        f"OVER-BOOKED {o['start']} .. {o['end']} (capacity {o['capacity']}, {o['check']}): "
+        f"{len(o['bookings'])} bookings {', '.join(o['bookings'])}"
+        for o in overbooked_slots(verdict)
+    ]
+
+
+def path_lines(summary: RunSummary) -> list[str]:
+    lines = [f"THROUGH: {summary.path}"] if summary.path else []
+    lines += [f"NOTE: {note}" for note in summary.notes]
+    released = release_line(summary.releases)
+    return [*lines, *([released] if released else [])]
 
 
 def verdict_lines(verdict: Verdict | None, audit_error: str | None = None) -> list[str]:
@@ -116,7 +162,9 @@ def console_lines(summary: RunSummary) -> list[str]:
     setup = [f"SETUP FAILED: {summary.setup_error}"] if summary.setup_error else []
     return [
         *setup,
+        *path_lines(summary),
         *verdict_lines(summary.verdict, summary.audit_error),
+        *overbooked_lines(summary.verdict),
         "GATES:",
         *gate_lines(summary.gates),
         result_line(summary),
@@ -147,6 +195,7 @@ def markdown(summary: RunSummary) -> str:
         f"{'local reference stack' if target.get('local') else 'external'})",
         f"- from {summary.started_at} to {summary.ended_at}",
         f"- options: `{json.dumps(summary.options, sort_keys=True)}`",
+        *[f"- {line}" for line in path_lines(summary)],
         "",
         "## Gates",
         "",
@@ -161,6 +210,7 @@ def markdown(summary: RunSummary) -> str:
         "",
         "```",
         *verdict_lines(summary.verdict, summary.audit_error),
+        *overbooked_lines(summary.verdict),
         "```",
         "",
         "## Requests",

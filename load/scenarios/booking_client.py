@@ -11,28 +11,18 @@ from typing import Any
 
 from locust.contrib.fasthttp import FastHttpUser
 
+from harness.adapters import reference_locust as reference
 from load.checker.classify import Judgement, judge_admin_create, judge_admin_move, judge_booking
 from load.checker.operations import INTERRUPTED, Kind, Operation, contact_email, new_id
 from load.wiring.context import RunContext
 
-BOOK_NAME = "POST /services/[id]/book"
-RETRY_NAME = "POST /services/[id]/book (retry)"
 
-
-def _send(
-    user: FastHttpUser,
-    method: str,
-    path: str,
-    *,
-    name: str,
-    judge: Any,
-    json: Any = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[Judgement, int, bool]:
+def _send(user: FastHttpUser, call: reference.Call, *, judge: Any) -> tuple[Judgement, int, bool]:
     """The request, reported to Locust as judged; returns the judgement, the status and
     whether the answer was an idempotent replay."""
+    headers = dict(call.headers) if call.headers else None
     with user.client.request(
-        method, path, name=name, json=json, headers=headers, catch_response=True
+        call.method, call.path, name=call.name, json=call.json, headers=headers, catch_response=True
     ) as response:
         status = int(response.status_code or 0)
         error = getattr(response, "error", None)
@@ -53,18 +43,17 @@ def _call(
     user: FastHttpUser,
     ctx: RunContext,
     fields: dict[str, Any],
-    method: str,
-    path: str,
+    call: reference.Call,
     *,
+    judge: Any,
     result_fields: ResultFields | None = None,
-    **send_options: Any,
 ) -> Operation:
     """_send, recorded as an operation of the history with `fields` (and `result_fields` of
     the answer). A request cut short (the run stopping kills the user mid-request) is recorded
     as indeterminate: it may still have committed."""
     started = time.time()
     try:
-        judgement, status, replayed = _send(user, method, path, **send_options)
+        judgement, status, replayed = _send(user, call, judge=judge)
     except BaseException:
         interrupted = Operation(
             id=new_id(),
@@ -93,13 +82,8 @@ def _call(
 
 
 def _booked_job(judgement: Judgement, replayed: bool) -> dict[str, Any]:
-    job = judgement.body["job"] if judgement.outcome == "ok" else {}
-    return {
-        "replayed": replayed,
-        "job_id": job.get("id"),
-        "job_start": job.get("startTime"),
-        "job_end": job.get("endTime"),
-    }
+    job = reference.job_of(judgement.body if judgement.outcome == "ok" else None)
+    return {"replayed": replayed, **job}
 
 
 def book_slot(
@@ -112,12 +96,10 @@ def book_slot(
     idempotency_key: str | None = None,
     attempt: int = 0,
 ) -> Operation:
-    """POST /services/{id}/book for one slot; the contact address names the request."""
+    """A public booking of one slot; the contact address names the request."""
     request_id = request_id or new_id()
-    body = {
-        "startTime": slot_start,
-        "contact": {"name": f"Load client {request_id}", "email": contact_email(ctx.run_id, request_id)},
-    }
+    contact = {"name": f"Load client {request_id}", "email": contact_email(ctx.run_id, request_id)}
+    call = reference.book(service_id, slot_start, contact, idempotency_key=idempotency_key, retry=attempt > 0)
     fields: dict[str, Any] = {
         "kind": "book",
         "process": ctx.process,
@@ -127,37 +109,15 @@ def book_slot(
         "idempotency_key": idempotency_key,
         "attempt": attempt,
     }
-    return _call(
-        user,
-        ctx,
-        fields,
-        "POST",
-        f"/services/{service_id}/book",
-        result_fields=_booked_job,
-        name=RETRY_NAME if attempt else BOOK_NAME,
-        judge=judge_booking,
-        json=body,
-        headers={"Idempotency-Key": idempotency_key} if idempotency_key else None,
-    )
+    return _call(user, ctx, fields, call, judge=judge_booking, result_fields=_booked_job)
 
 
 def move_job(
     user: FastHttpUser, ctx: RunContext, action: Kind, job_id: str, headers: dict[str, str]
 ) -> Operation:
     """An admin move (confirm, decline, cancel, start, complete) on a job of this run."""
-    body = {"reason": f"{action} by the load harness"} if action in ("decline", "cancel") else None
     fields: dict[str, Any] = {"kind": action, "process": ctx.process, "job_id": job_id}
-    return _call(
-        user,
-        ctx,
-        fields,
-        "POST",
-        f"/jobs/{job_id}/{action}",
-        name=f"POST /jobs/[id]/{action}",
-        judge=judge_admin_move,
-        json=body,
-        headers=headers,
-    )
+    return _call(user, ctx, fields, reference.move(action, job_id, headers), judge=judge_admin_move)
 
 
 def create_job(
@@ -169,17 +129,11 @@ def create_job(
     service_id: str | None,
     headers: dict[str, str],
 ) -> Operation:
-    """POST /jobs: an admin places a job (with a service: its capacity; without: capacity 1).
-    Its contact names the run and the request, as a booking's does."""
+    """An admin places a job (with a service: its capacity; without: capacity 1). Its contact
+    names the run and the request, as a booking's does."""
     request_id = new_id()
-    body: dict[str, Any] = {
-        "title": f"Load admin job {request_id}",
-        "startTime": start,
-        "endTime": end,
-        "contact": {"name": f"Load admin {request_id}", "email": contact_email(ctx.run_id, request_id)},
-    }
-    if service_id:
-        body["serviceId"] = service_id
+    contact = {"name": f"Load admin {request_id}", "email": contact_email(ctx.run_id, request_id)}
+    call = reference.create(f"Load admin job {request_id}", start, end, contact, service_id, headers)
     fields: dict[str, Any] = {
         "kind": "create",
         "process": ctx.process,
@@ -187,24 +141,13 @@ def create_job(
         "service_id": service_id,
         "slot_start": start,
     }
-    return _call(
-        user,
-        ctx,
-        fields,
-        "POST",
-        "/jobs",
-        result_fields=_booked_job,
-        name="POST /jobs",
-        judge=judge_admin_create,
-        json=body,
-        headers=headers,
-    )
+    return _call(user, ctx, fields, call, judge=judge_admin_create, result_fields=_booked_job)
 
 
 def reschedule_job(
     user: FastHttpUser, ctx: RunContext, job_id: str, start: str, end: str, headers: dict[str, str]
 ) -> Operation:
-    """PATCH /jobs/{id}: an admin moves a job of this run onto another interval."""
+    """An admin moves a job of this run onto another interval."""
     fields: dict[str, Any] = {
         "kind": "reschedule",
         "process": ctx.process,
@@ -213,21 +156,11 @@ def reschedule_job(
     }
 
     def moved_to(judgement: Judgement, replayed: bool) -> dict[str, Any]:
-        job = judgement.body["job"] if judgement.outcome == "ok" else {}
-        return {"job_start": job.get("startTime"), "job_end": job.get("endTime")}
+        job = reference.job_of(judgement.body if judgement.outcome == "ok" else None)
+        return {"job_start": job["job_start"], "job_end": job["job_end"]}
 
-    return _call(
-        user,
-        ctx,
-        fields,
-        "PATCH",
-        f"/jobs/{job_id}",
-        result_fields=moved_to,
-        name="PATCH /jobs/[id]",
-        judge=judge_admin_move,
-        json={"startTime": start, "endTime": end},
-        headers=headers,
-    )
+    call = reference.reschedule(job_id, start, end, headers)
+    return _call(user, ctx, fields, call, judge=judge_admin_move, result_fields=moved_to)
 
 
 def book_maybe_keyed(user: FastHttpUser, ctx: RunContext, *, service_id: str, slot_start: str) -> Operation:

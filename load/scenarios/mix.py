@@ -12,12 +12,14 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import msgspec
 from locust import events, task
 
+from harness.adapters import open_adapter
+from harness.adapters import reference_locust as reference
 from load.checker.operations import Kind, request_of_email
 from load.scenarios.admin_sign_in import admin_headers
 from load.scenarios.booking_client import book_maybe_keyed, move_job
+from load.through_adapter import check_applicable
 from load.wiring.context import RunContext
 from load.wiring.harness_user import HarnessUser
 from load.wiring.locust_hooks import install_harness
@@ -37,24 +39,16 @@ def prepare(ctx: RunContext) -> dict[str, Any]:
     """One sign-in on the master proves the credentials before any staff user signs in: a
     wrong password fails the run's setup once instead of locking the account out."""
     assert ctx.target is not None
+    if ctx.through_adapter:  # the mix has no users that go through an adapter: say what is missing
+        system = open_adapter(ctx.target)
+        try:
+            check_applicable(system, "mix")
+        finally:
+            system.close()
     return {"adminVerified": bool(admin_headers(ctx.target))}
 
 
-install_harness(events, "mix", prepare, endpoint_limits={"POST /auth/login": LOGIN_P95_LIMIT_MS})
-
-
-class _Slot(msgspec.Struct, rename="camel"):
-    start_time: str
-    remaining: int
-
-
-class _Availability(msgspec.Struct):
-    slots: list[_Slot]
-
-
-# A typed decoder reads a month of slots several times faster than json.loads: the generator
-# shares the machine with the service when run locally, so its CPU is the service's loss.
-_AVAILABILITY = msgspec.json.Decoder(_Availability)
+install_harness(events, "mix", prepare, endpoint_limits={reference.LOGIN_NAME: LOGIN_P95_LIMIT_MS})
 
 
 def _today() -> date:
@@ -71,16 +65,14 @@ class Visitor(HarnessUser):
         self.seen: list[tuple[str, str]] = []  # (service id, slot start) with places left
 
     def _availability(self, service_id: str, first: date, days: int, name: str) -> None:
-        params = f"start={first.isoformat()}&end={(first + timedelta(days=days - 1)).isoformat()}"
-        with self.client.get(
-            f"/services/{service_id}/availability?{params}", name=name, catch_response=True
-        ) as response:
+        call = reference.availability(service_id, first, first + timedelta(days=days - 1), name)
+        with self.client.get(call.path, name=call.name, catch_response=True) as response:
             try:
-                slots = _AVAILABILITY.decode(response.content or b"").slots
-            except msgspec.DecodeError:  # a ValidationError too
+                starts = reference.open_slots(response.content or b"")
+            except ValueError:
                 response.failure(f"malformed availability ({response.status_code})")
                 return
-            self.seen = [(service_id, s.start_time) for s in slots if s.remaining > 0]
+            self.seen = [(service_id, start) for start in starts]
 
     @task(4)
     def look_at_a_week(self) -> None:
@@ -112,34 +104,27 @@ class Staff(HarnessUser):
         self.headers: dict[str, str] = {}
         if target is None or not self.ctx.setup.get("adminVerified"):
             return
-        with self.client.post(
-            "/auth/login",
-            json={"email": target.admin_email, "password": target.admin_password},
-            name="POST /auth/login",
-            catch_response=True,
-        ) as response:
+        call = reference.login(target.admin_email, target.admin_password)
+        with self.client.post(call.path, json=call.json, name=call.name, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"login failed: {response.status_code}")
                 return
-            self.headers = {"Authorization": f"Bearer {response.json()['token']}"}
+            self.headers = reference.bearer(response.json())
 
     def _our_jobs(
         self, status: str | None, name: str, first: date | None = None, days: int = LOOK_AHEAD_DAYS + 7
     ) -> list[dict[str, Any]]:
         first = first or _today()
-        params = f"start={first.isoformat()}&end={(first + timedelta(days=days - 1)).isoformat()}"
-        if status:
-            params += f"&status={status}"
-        with self.client.get(
-            f"/jobs?{params}", headers=self.headers, name=name, catch_response=True
-        ) as response:
+        call = reference.jobs(first, first + timedelta(days=days - 1), status, self.headers, name)
+        headers = dict(self.headers)
+        with self.client.get(call.path, headers=headers, name=call.name, catch_response=True) as response:
             try:
-                jobs = response.json()["jobs"]
-            except (ValueError, KeyError, TypeError):
+                jobs = reference.listed_jobs(response.json())
+            except ValueError:  # not JSON, or not a job list
                 response.failure(f"malformed job list ({response.status_code})")
                 return []
         # Only this run's jobs: on a shared staging tenant, other people's bookings are not ours to move.
-        return [j for j in jobs if request_of_email((j.get("contact") or {}).get("email"), self.ctx.run_id)]
+        return [j for j in jobs if request_of_email(j["contactEmail"], self.ctx.run_id)]
 
     def _some_week(self) -> date:
         return _today() + timedelta(days=random.randint(0, LOOK_AHEAD_DAYS))

@@ -8,7 +8,13 @@ it, confirm pending jobs, cancel or decline jobs of the round, and start jobs of
 attempt is recorded; at the end the audit proves no time of the calendar holds more jobs than
 its capacities allow, and every acknowledged booking exists.
 
+Against the reference this runs through the reference adapter's Locust client (RaceUser,
+RaceAdmin); against any other adapter, or with --through-adapter, through the adapter's
+prepare/commit (load/scenarios/adapter_race.py: AdapterRacer), every round's commits released
+together, without the parts whose capabilities the adapter lacks (the report names them).
+
     python -m load run --scenario race --users 100 --duration 30s
+    python -m load run --scenario race --target-file django-appointment.json --users 20 --duration 10s
     locust -f load/scenarios/race.py --headless -u 100 -t 30s --target-file target.json
 """
 
@@ -16,33 +22,47 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from locust import events, task
 
+from harness.adapters import open_adapter
+from load.scenarios.adapter_race import AdapterRacer
 from load.scenarios.admin_sign_in import admin_headers
 from load.scenarios.booking_client import book_maybe_keyed, create_job, move_job, reschedule_job
 from load.scenarios.race_plan import OFFSET, SAME_SLOT, RacePlan, RaceSlot, plan_race, span
+from load.through_adapter import check_applicable, dropped_parts
 from load.wiring.context import RunContext
 from load.wiring.harness_user import HarnessUser
-from load.wiring.locust_hooks import install_harness
+from load.wiring.locust_hooks import ADAPTER, REFERENCE_CLIENT, install_harness
 from load.wiring.table_shape import TableShape
 
-__all__ = ["RaceAdmin", "RaceUser", "TableShape"]
+__all__ = ["AdapterRacer", "RaceAdmin", "RaceUser", "TableShape"]
 
 
 def prepare(ctx: RunContext) -> dict[str, Any]:
+    """The plan, from the free slots the target's adapter lists; on the reference's Locust
+    client, the admin writers' bearer token too, signed in once here: an argon2 hash per
+    writer would be CPU the race's bookings need, and no sign-in lands in the race's figures."""
     assert ctx.target is not None
+    system = open_adapter(ctx.target)
+    try:
+        if ctx.through_adapter:
+            check_applicable(system, "race")
+        plan = plan_race(system, ctx.duration_s, ctx.options.round_seconds, t0=0.0)
+        path = (
+            f"{system.name} adapter, prepare/commit released together each round"
+            if ctx.through_adapter
+            else f"{system.name} adapter's Locust client"
+        )
+        notes = dropped_parts(system) if ctx.through_adapter else []
+    finally:
+        system.close()
+    headers = {} if ctx.through_adapter else admin_headers(ctx.target)
     # Round 0 starts a moment from now, once every worker has the plan.
-    # The admin writers' bearer token, signed in once here: an argon2 hash per writer would be
-    # CPU the race's bookings need, and no sign-in lands in the race's figures.
-    headers = admin_headers(ctx.target)
-    plan = plan_race(ctx.target, ctx.duration_s, ctx.options.round_seconds, t0=time.time() + 1.0)
-    return {"plan": plan.to_json(), "adminHeaders": headers}
-
-
-install_harness(events, "race", prepare)
+    plan = replace(plan, t0=time.time() + 1.0)
+    return {"plan": plan.to_json(), "adminHeaders": headers, "path": path, "notes": notes}
 
 
 @dataclass
@@ -166,3 +186,9 @@ class RaceAdmin(HarnessUser):
         # another writer choosing from OUR_JOBS can no longer pick and free it a second time.
         OUR_JOBS.remove(job)
         move_job(self, self.ctx, "decline" if job.pending else "cancel", job.id, self.headers)
+
+
+# Last: the user classes it names are defined above.
+install_harness(
+    events, "race", prepare, user_classes={REFERENCE_CLIENT: [RaceUser, RaceAdmin], ADAPTER: [AdapterRacer]}
+)

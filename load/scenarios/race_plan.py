@@ -8,8 +8,10 @@ Rounds take turns between three shapes of overlap on one business's calendar:
 - offset: a long slot and slots of other services that overlap it only in part (a 90-minute
   workshop from 10:00 against a call-out from 11:00, an hour against a half hour from :30).
 No two groups overlap, so every race is its own. Admin writers race inside the current group's
-span as well (see load/scenarios/race.py). The master builds the plan from the public availability
-before the users start and sends it to every worker, so all processes race for the same slots.
+span as well (see load/scenarios/race.py). The master builds the plan from the free slots the
+target's adapter lists (or proposes) before the users start and sends it to every worker, so all
+processes race for the same slots. Round k is raced from t0 + k x round_seconds: racers through
+an adapter release their prepared commits together at that instant (`release_at`).
 """
 
 from __future__ import annotations
@@ -17,16 +19,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from harness.api_client import BookingApi
-from harness.target import Target
+from harness.model import BookingSystem, Capability, Interval, ProposesSlots, Service, Slot
 from load.checker.final_state import parse_instant
 
 RACING_ROLES = ("standard", "consultation", "callout", "workshop")
 SAME_SLOT, SAME_INSTANT, OFFSET = "same-slot", "same-instant", "offset"
 SHAPE_TURNS = (SAME_SLOT, SAME_INSTANT, OFFSET)
 LOOKAHEAD_DAYS = 60
+CHUNK_DAYS = 14  # free slots are looked up a fortnight at a time, until the plan has enough
 # Slots at least this far ahead stay bookable for the whole run, whatever the notice rules.
 MIN_LEAD = timedelta(hours=26)
 
@@ -35,7 +37,7 @@ MIN_LEAD = timedelta(hours=26)
 class RaceSlot:
     role: str
     service_id: str
-    start: str  # as the service wrote it, sent back verbatim
+    start: str  # ISO 8601 in UTC, as its adapter read it
     end: str
     capacity: int
     shape: str = SAME_SLOT
@@ -43,6 +45,9 @@ class RaceSlot:
 
     def interval(self) -> tuple[datetime, datetime]:
         return parse_instant(self.start), parse_instant(self.end)
+
+    def model_interval(self) -> Interval:
+        return Interval(*self.interval())
 
 
 def span(group: Sequence[RaceSlot]) -> tuple[str, str]:
@@ -65,6 +70,12 @@ class RacePlan:
     def group_at(self, now: float) -> tuple[RaceSlot, ...]:
         """The group raced for at `now`; past the end the plan starts over (all full by then)."""
         return self.groups[self.round_at(now)]
+
+    def next_release(self, after: float) -> tuple[float, tuple[RaceSlot, ...]]:
+        """The first round starting at or after `after`: the instant its racers release their
+        commits together, and its group (past the end the plan starts over)."""
+        number = max(0, math.ceil((after - self.t0) / self.round_seconds))
+        return self.t0 + number * self.round_seconds, self.groups[number % len(self.groups)]
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -192,38 +203,53 @@ def interleave(*lists: Sequence[tuple[RaceSlot, ...]]) -> list[tuple[RaceSlot, .
     return out
 
 
-def free_slots(api: BookingApi, role: str, service_id: str, now: datetime) -> list[RaceSlot]:
-    """The service's slots that no one holds yet, from tomorrow on."""
-    info = api.service(service_id)
-    info.raise_for_status()
-    booking_settings = info.json()["bookingSettings"]
-    capacity = int(booking_settings["maxBookingsPerSlot"])
-    confirm = bool(booking_settings.get("requireConfirmation", False))
+def _offered(system: BookingSystem, service_id: str, first: date, last: date) -> Sequence[Slot]:
+    if Capability.AVAILABILITY in system.capabilities:
+        return system.availability(service_id, first, last)
+    if isinstance(system, ProposesSlots):
+        return system.candidate_slots(service_id, first, last)
+    raise ValueError(
+        f"{system.name} neither lists availability nor proposes slots (candidate_slots): the race "
+        "cannot pick a slot"
+    )
+
+
+def free_slots(
+    system: BookingSystem, role: str, service: Service, now: datetime, wanted: int
+) -> list[RaceSlot]:
+    """The service's slots no one holds yet, from tomorrow on, a fortnight at a time until
+    `wanted` are found (or the look-ahead ends)."""
     slots: list[RaceSlot] = []
     first = now.date() + timedelta(days=1)
-    for offset in range(0, LOOKAHEAD_DAYS, 31):
-        answer = api.availability(
-            service_id, first + timedelta(days=offset), first + timedelta(days=offset + 30)
-        )
-        answer.raise_for_status()
-        for slot in answer.json()["slots"]:
-            if slot["remaining"] == capacity and parse_instant(slot["startTime"]) >= now + MIN_LEAD:
+    for offset in range(0, LOOKAHEAD_DAYS, CHUNK_DAYS):
+        last = first + timedelta(days=min(offset + CHUNK_DAYS, LOOKAHEAD_DAYS) - 1)
+        for slot in _offered(system, service.id, first + timedelta(days=offset), last):
+            whole = slot.remaining is None or slot.remaining >= service.capacity
+            if whole and slot.interval.start >= now + MIN_LEAD:
+                start, end = (t.astimezone(UTC).isoformat() for t in (slot.interval.start, slot.interval.end))
                 slots.append(
-                    RaceSlot(role, service_id, slot["startTime"], slot["endTime"], capacity, confirm=confirm)
+                    RaceSlot(
+                        role, service.id, start, end, service.capacity, confirm=service.requires_confirmation
+                    )
                 )
+        if len(slots) >= wanted:
+            break
     return slots
 
 
-def plan_race(target: Target, duration_s: float, round_seconds: float, t0: float) -> RacePlan:
-    roles = [r for r in RACING_ROLES if target.service(r)]
+def plan_race(system: BookingSystem, duration_s: float, round_seconds: float, t0: float) -> RacePlan:
+    """The plan from the services the target names by role, through its adapter."""
+    services = system.services()
+    roles = [r for r in RACING_ROLES if r in services]
     if not roles:
         raise ValueError(
             f"the race needs at least one of the service roles {RACING_ROLES}; the target names none"
         )
     now = datetime.now(UTC)
-    with BookingApi(target.base_url, timeout=30) as api:
-        free = {role: free_slots(api, role, str(target.service(role)), now) for role in roles}
     rounds = math.ceil(duration_s / round_seconds) + 2
+    # Enough for every round to take a slot of each role, in each shape, with room to skip.
+    wanted = 4 * rounds
+    free = {role: free_slots(system, role, services[role], now, wanted) for role in roles}
     per_shape = math.ceil(rounds / len(SHAPE_TURNS))
     taken: list[tuple[datetime, datetime]] = []
     # The shaped groups first: they need particular pairings of services, same-slot ones do not.

@@ -38,6 +38,10 @@ class RunContext:
     setup: dict[str, Any] = field(default_factory=dict)
     ready: gevent.event.Event = field(default_factory=gevent.event.Event)
     setup_error: str | None = None  # why the scenario's setup failed (the run then judges nothing)
+    # Master (or local runner) only: whether the run goes through the adapter's prepare/commit
+    # rather than the reference's Locust client, and the user classes the shape spawns.
+    through_adapter: bool = False
+    user_classes: list[type[Any]] | None = None
 
     def setup_message(self) -> dict[str, Any]:
         assert self.target is not None

@@ -14,7 +14,7 @@ from locust.env import Environment
 from locust.stats import StatsEntry
 
 from load.checker.audit import Verdict, audit_history
-from load.checker.final_state import read_final_state
+from load.checker.final_state import read_final_state, read_through_adapter
 from load.checker.history import write_history
 from load.reports.gates import (
     Gate,
@@ -24,6 +24,7 @@ from load.reports.gates import (
     latency_gates,
     parse_endpoint_limits,
 )
+from load.reports.releases import release_spread
 from load.reports.report import RunSummary, console_lines, write_summary
 from load.wiring.context import RunContext
 
@@ -75,7 +76,8 @@ def judge_run(
     verdict: Verdict | None = None
     audit_error: str | None = None
     try:
-        verdict = audit_history(ops, read_final_state(ctx.target, ops), ctx.run_id)
+        read = read_through_adapter if ctx.through_adapter else read_final_state
+        verdict = audit_history(ops, read(ctx.target, ops), ctx.run_id)
     except Exception as exc:  # no verdict, with the reason, rather than a crash
         log.exception("audit failed")
         audit_error = f"{type(exc).__name__}: {exc}"
@@ -103,6 +105,7 @@ def judge_run(
             "baseUrl": ctx.target.base_url,
             "urls": list(ctx.target.urls),
             "local": bool(options.target_local),
+            "adapter": ctx.target.adapter,
         },
         options={
             "users": options.num_users,
@@ -120,6 +123,9 @@ def judge_run(
         audit_error=audit_error,
         files=files,
         setup_error=ctx.setup_error,
+        path=str(ctx.setup.get("path") or ""),
+        notes=tuple(ctx.setup.get("notes") or ()),
+        releases=release_spread(ops) if ctx.through_adapter else None,
     )
     write_summary(summary, results_dir)
     lines = console_lines(summary)

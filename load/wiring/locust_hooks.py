@@ -24,10 +24,11 @@ from locust.env import Environment
 from locust.event import Events
 from locust.runners import LocalRunner, MasterRunner, Runner, WorkerRunner
 
-from harness.exit_codes import NOT_JUDGED
+from harness.exit_codes import NOT_JUDGED, CannotJudge
 from harness.target import Target, TargetError, resolve_target
 from load.checker.history import HistoryRecorder
 from load.checker.operations import new_id
+from load.through_adapter import has_reference_client
 from load.wiring.context import HarnessOptions, RunContext, set_context
 from load.wiring.judgement import judge_run
 from load.wiring.progress import LiveProgress
@@ -37,6 +38,9 @@ log = logging.getLogger("load")
 SETUP_MESSAGE = "harness_setup"
 DEFAULT_DURATION_S = 30.0
 Prepare = Callable[[RunContext], dict[str, Any]]
+# The user classes a scenario runs each way: "reference-client" (the reference adapter's
+# Locust-speed client) and "adapter" (through the target adapter's prepare/commit).
+REFERENCE_CLIENT, ADAPTER = "reference-client", "adapter"
 
 
 def add_arguments(parser: LocustArgumentParser) -> None:
@@ -62,6 +66,12 @@ def add_arguments(parser: LocustArgumentParser) -> None:
     group.add_argument("--gate-p99-ms", type=float, default=0.0, help="p99 limit (0: no p99 gate)")
     group.add_argument("--gate-failure-ratio", type=float, default=0.01)
     group.add_argument("--gate-min-bookings", type=int, default=1)
+    group.add_argument(
+        "--through-adapter",
+        action="store_true",
+        default=False,
+        help="race through the adapter's prepare/commit even when it has a Locust client of its own",
+    )
     group.add_argument(
         "--nemesis-log",
         default="",
@@ -96,9 +106,12 @@ def install_harness(
     scenario: str,
     prepare: Prepare | None = None,
     endpoint_limits: Mapping[str, float] | None = None,
+    user_classes: Mapping[str, list[type[Any]]] | None = None,
 ) -> None:
     """`endpoint_limits`: the scenario's default p95 limits for some endpoints, in ms
-    (`--gate-p95-ms-for` overrides them)."""
+    (`--gate-p95-ms-for` overrides them). `user_classes`: the classes to run through the
+    reference's Locust client and through an adapter (load/through_adapter.py); without
+    them, every user class of the locustfile runs."""
     started_at = time.time()
 
     @events.init_command_line_parser.add_listener
@@ -134,6 +147,13 @@ def install_harness(
             log.error("unknown --shape %r; choose one of %s", options.shape, ", ".join(sorted(SHAPES)))
             sys.exit(2)
         ctx.scenario = scenario
+        try:
+            ctx.through_adapter = bool(options.through_adapter) or not has_reference_client(ctx.target)
+        except CannotJudge as exc:
+            log.error("%s", exc)
+            sys.exit(2)
+        if user_classes is not None:
+            ctx.user_classes = user_classes.get(ADAPTER if ctx.through_adapter else REFERENCE_CLIENT)
         ctx.run_id = options.run_id or new_id()
         ctx.options = _harness_options(options)
         # The run's length is the shape's to enforce, so that it can drain the history first:

@@ -6,6 +6,7 @@ process has shipped its history ("drain") before it ends the run, so the audit s
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from locust import LoadTestShape
 from locust.runners import STATE_MISSING, MasterRunner
@@ -37,7 +38,7 @@ class TableShape(LoadTestShape):
             return current_context().recorder.workers_drained(workers, self.drain_started)
         return True
 
-    def tick(self) -> tuple[int, float] | None:
+    def tick(self) -> tuple[int, float] | tuple[int, float, list[type[Any]] | None] | None:
         assert self.runner is not None
         ctx = current_context()
         options = self.runner.environment.parsed_options
@@ -47,7 +48,8 @@ class TableShape(LoadTestShape):
             getattr(options, "shape", "steady"), self.get_run_time(), ctx.duration_s, users, rate
         )
         if stage is not None:
-            return stage
+            # The scenario's classes for the way this run speaks to the target, if it says.
+            return stage if ctx.user_classes is None else (*stage, ctx.user_classes)
         if self.drain_started is None:
             self.drain_started = time.time()
         patience = DRAIN_TIMEOUT_S + float(self.runner.environment.stop_timeout or 0)

@@ -1,5 +1,6 @@
 """The django-appointment adapter against the real app: django-appointment 3.12 in its own
-virtualenv, on PostgreSQL, under gunicorn with two workers (the stack this package starts).
+virtualenv, on PostgreSQL, under gunicorn with two workers (the stack this package starts,
+shared by the package's files: tests/adapters/conftest.py).
 
 What is asserted is what is true of that app: it books, it lists free slots, and it accepts
 the same slot twice (one after the other and all at once) and a slot outside the staff

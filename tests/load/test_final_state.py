@@ -21,9 +21,9 @@ def test_database_and_admin_api_views_agree(
     client: TestClient[Any], tenant: SeedResult, database_url: str, admin_headers: dict[str, str]
 ) -> None:
     callout = tenant.services["callout"]
+    api = BookingApi("http://testserver", client=client)
     for i, start in enumerate(["2030-01-10T15:00:00Z", "2030-01-10T15:00:00Z", "2030-01-11T03:30:00Z"]):
-        body = {"startTime": start, "contact": {"name": "Load", "email": contact_email("r1", f"q{i}")}}
-        assert client.post(f"/services/{callout}/book", json=body).status_code == 201
+        assert api.book(callout, start, name="Load", email=contact_email("r1", f"q{i}")).status_code == 201
     target = Target(
         base_url="http://testserver",
         admin_email=tenant.admin_email,

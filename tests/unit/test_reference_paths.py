@@ -7,10 +7,6 @@ A module "builds" a path when one of its string literals (an f-string's literal 
 included, docstrings not) starts with a route of the reference API: `"/services/"`,
 `f"{url}/health"`, `"/auth/login"`. Exempt: the adapters (each names its own system's paths,
 which may look alike), the reference service itself and its own tests.
-
-NOT_YET_BEHIND_AN_ADAPTER lists the modules that still build reference paths: the to-do list
-of moving every suite behind the adapter. A module new to that list fails this test; a module
-that no longer builds any must leave the list (so the list only shrinks).
 """
 
 from __future__ import annotations
@@ -30,16 +26,6 @@ EXEMPT = (
     "tests/unit/test_reference_paths.py",  # this test's own examples
 )
 SKIPPED_FOLDERS = {".git", ".nox", ".venv", "site", "artifacts", "node_modules", "__pycache__"}
-
-# The to-do list of the next step: each of these still speaks the reference API directly.
-NOT_YET_BEHIND_AN_ADAPTER = frozenset(
-    {
-        "load/nemesis/faults.py",
-        "load/scenarios/booking_client.py",
-        "load/scenarios/mix.py",
-        "tests/load/test_final_state.py",
-    }
-)
 
 
 def docstrings(tree: ast.AST) -> set[int]:
@@ -101,20 +87,12 @@ def book(url, sid):
 
 def test_the_reference_adapter_builds_reference_paths() -> None:
     """Else the scan below would look for something that is spelled another way."""
-    assert reference_paths_in((ROOT / "harness/adapters/reference.py").read_text())
+    assert reference_paths_in((ROOT / "harness/adapters/reference_paths.py").read_text())
 
 
-def test_no_new_module_builds_a_reference_api_path() -> None:
+def test_no_module_but_the_reference_adapter_builds_a_reference_api_path() -> None:
     found = modules_building_reference_paths()
-    new = {name: paths for name, paths in found.items() if name not in NOT_YET_BEHIND_AN_ADAPTER}
-    assert not new, (
+    assert not found, (
         "these modules build reference API paths; speak through the adapter (harness/adapters) "
-        f"instead: {new}"
-    )
-
-
-def test_the_to_do_list_only_shrinks() -> None:
-    done = sorted(NOT_YET_BEHIND_AN_ADAPTER - set(modules_building_reference_paths()))
-    assert not done, (
-        f"these no longer build reference API paths: remove them from NOT_YET_BEHIND_AN_ADAPTER: {done}"
+        f"instead: {found}"
     )
