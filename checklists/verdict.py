@@ -112,7 +112,7 @@ class Verdict:
     ready: bool
     blockers: list[str]
     counts: dict[str, int]
-    automated_failed: bool
+    automated_failed: bool  # an automated check the target failed (not signed off, not waived)
     # Among the blockers: what the target failed (or a check broke on), what awaits a sign-off,
     # what this machine cannot check (id -> the finding, which names what to install), and what
     # does not apply to the target (id -> the finding, which names the missing capability).
@@ -120,18 +120,25 @@ class Verdict:
     awaiting_sign_off: list[str] = field(default_factory=list)
     cannot_check_here: dict[str, str] = field(default_factory=dict)
     not_applicable: dict[str, str] = field(default_factory=dict)
+    # An automated check that broke (the harness's fault, or an answer it could not judge).
+    check_broke: bool = False
 
     @property
     def label(self) -> str:
         return "READY" if self.ready else "NOT READY"
 
     def exit_code(self, *, gate: bool) -> int:
-        """With --gate: 0 only when READY. Without: 1 only when the target failed a check (or a
-        check broke); NOT READY for want of sign-offs, of this machine's means or of the
-        adapter's capabilities is 0."""
+        """1 when the target failed an automated check. Else 2 when a check broke: that item has
+        no verdict (harness/exit_codes.py). Else, with --gate, 0 only when READY; without, 0:
+        NOT READY for want of sign-offs, of this machine's means or of the adapter's
+        capabilities is not the target failing."""
+        if self.automated_failed:
+            return EXIT_FAILED
+        if self.check_broke:
+            return EXIT_HARNESS_ERROR
         if gate:
             return EXIT_OK if self.ready else EXIT_FAILED
-        return EXIT_FAILED if self.automated_failed else EXIT_OK
+        return EXIT_OK
 
     def lines(self) -> list[str]:
         """The verdict as the console prints it: the label, then what holds it back, by kind."""
@@ -166,14 +173,13 @@ def overall(reports: Sequence[ItemReport]) -> Verdict:
     for report in reports:
         counts[report.label] = counts.get(report.label, 0) + 1
     blocking = [r for r in reports if r.blocks]
-    failed = any(
-        r.status in (Status.FAILED, Status.ERROR) for r in reports if not r.item.attested and not r.waived
-    )
+    judged = [r for r in reports if not r.item.attested and not r.waived]
     return Verdict(
         not blocking,
         [r.item.id for r in blocking],
         counts,
-        failed,
+        any(r.status is Status.FAILED for r in judged),
+        check_broke=any(r.status is Status.ERROR for r in judged),
         failed=[r.item.id for r in blocking if r.status in (Status.FAILED, Status.ERROR)],
         awaiting_sign_off=[r.item.id for r in blocking if r.status is Status.AWAITING_SIGN_OFF],
         cannot_check_here={r.item.id: r.summary for r in blocking if r.status is Status.CANNOT_CHECK_HERE},

@@ -4,11 +4,17 @@ failed exits 1 either way."""
 
 from __future__ import annotations
 
-import pytest
-
 from checklists.attestations import SignOffs
 from checklists.model import CheckResult, Item, Outcome, Severity
-from checklists.verdict import EXIT_FAILED, EXIT_OK, ItemReport, attested_item, automated_item, overall
+from checklists.verdict import (
+    EXIT_FAILED,
+    EXIT_HARNESS_ERROR,
+    EXIT_OK,
+    ItemReport,
+    attested_item,
+    automated_item,
+    overall,
+)
 
 NO_SIGN_OFFS = SignOffs()
 INSTALL = "apt-get install webkit2gtk-driver xvfb"
@@ -49,13 +55,25 @@ def test_awaiting_sign_off_and_cannot_check_here_block_ready_but_exit_0_without_
     assert verdict.counts == {"passed": 1, "awaiting sign-off": 1, "cannot be checked on this machine": 1}
 
 
-@pytest.mark.parametrize("outcome", [Outcome.FAILED, Outcome.ERROR])
-def test_a_failed_or_broken_check_exits_1_with_or_without_gate(outcome: Outcome) -> None:
-    verdict = overall([automated("service.health", outcome), awaiting("signoff.product"), BROWSERS_HERE])
+def test_a_failed_check_exits_1_with_or_without_gate() -> None:
+    verdict = overall(
+        [automated("service.health", Outcome.FAILED), awaiting("signoff.product"), BROWSERS_HERE]
+    )
     assert verdict.exit_code(gate=False) == EXIT_FAILED
     assert verdict.exit_code(gate=True) == EXIT_FAILED
     assert verdict.failed == ["service.health"]
     assert verdict.lines()[1] == "  failed: service.health"
+
+
+def test_a_broken_check_is_no_verdict_exit_2_unless_another_check_failed() -> None:
+    """An item in error has no verdict: exit 2 (harness/exit_codes.py), with or without --gate;
+    a check the target failed beside it still decides: exit 1."""
+    broken = automated("service.health", Outcome.ERROR)
+    verdict = overall([broken, awaiting("signoff.product")])
+    assert not verdict.ready and verdict.failed == ["service.health"]
+    assert (verdict.exit_code(gate=False), verdict.exit_code(gate=True)) == (EXIT_HARNESS_ERROR,) * 2
+    both = overall([broken, automated("service.cors", Outcome.FAILED)])
+    assert (both.exit_code(gate=False), both.exit_code(gate=True)) == (EXIT_FAILED,) * 2
 
 
 def test_a_failed_warning_does_not_block_ready_but_still_exits_1() -> None:
