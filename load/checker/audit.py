@@ -148,6 +148,13 @@ def _check(
     )
 
 
+def _this_run_first(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Over-booked times this run's requests made before those it only found (left by earlier
+    runs on the same calendar): the evidence kept is the one the run can show how it happened.
+    Stable, so each group keeps its order in time."""
+    return sorted(problems, key=lambda p: not p.get("requests"))
+
+
 def per_calendar(occupancies: Iterable[tuple[str, Occupancy]]) -> list[Overbooking]:
     """The sweep on each calendar alone: two staff members' bookings never share a place."""
     by_calendar: dict[str, list[Occupancy]] = defaultdict(list)
@@ -289,8 +296,8 @@ def audit_history(ops: Sequence[Operation], state: FinalState, run_id: str) -> V
     during = _overbooked_during_run(index, state, seen)
     indeterminate, unknown_count = _indeterminate(index)
     checks = [
-        _check("double_booking", [_overbooking_evidence(b, index) for b in final_breaches]),
-        _check("overbooked_during_run", [_overbooking_evidence(b, index) for b in during]),
+        _check("double_booking", _this_run_first([_overbooking_evidence(b, index) for b in final_breaches])),
+        _check("overbooked_during_run", _this_run_first([_overbooking_evidence(b, index) for b in during])),
         _check("lost_acknowledged_booking", _lost(index, state)),
         _check("booking_without_emails", _without_emails(index, state)),
         _check("phantom_booking", _phantoms(index)),

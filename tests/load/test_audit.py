@@ -3,7 +3,7 @@ history passes."""
 
 from __future__ import annotations
 
-from load.checker.audit import audit_history
+from load.checker.audit import MAX_EVIDENCE, audit_history
 from tests.load.histories import RUN, SERVICE_CAP2, book, job, move, state
 
 
@@ -28,6 +28,22 @@ def test_double_booked_slot_is_caught_with_slot_jobs_and_requests() -> None:
     assert evidence["jobIds"] == ["j1", "j2"]
     assert evidence["slot"]["start"] == "2030-01-14T15:00:00+00:00"
     assert {r["request_id"] for r in evidence["requests"]} == {"a", "b"}
+
+
+def test_this_runs_breach_is_kept_in_the_evidence_before_older_ones_it_only_found() -> None:
+    """Earlier runs left over-booked times before this run's (foreign jobs, no request of this
+    run): more of them than the evidence holds. This run's breach, with its requests, is kept."""
+    older = [job(f"old{h}{n}", None, hour=h) for h in range(MAX_EVIDENCE + 1) for n in "ab"]
+    ours_at = MAX_EVIDENCE + 2
+    ops = [book("a", job="j1", hour=ours_at), book("b", job="j2", at=100.002, hour=ours_at)]
+    verdict = audit_history(
+        ops, state(*older, job("j1", "a", hour=ours_at), job("j2", "b", hour=ours_at)), RUN
+    )
+    double = verdict.check("double_booking")
+    assert double.count == MAX_EVIDENCE + 2 and len(double.evidence) == MAX_EVIDENCE
+    assert double.evidence[0]["jobIds"] == ["j1", "j2"]
+    assert {r["request_id"] for r in double.evidence[0]["requests"]} == {"a", "b"}
+    assert [e["requests"] for e in double.evidence[1:]] == [[]] * (MAX_EVIDENCE - 1)
 
 
 def test_capacity_two_allows_two_and_catches_three() -> None:
