@@ -164,8 +164,11 @@ def load_teeth(session: nox.Session) -> None:
     # variants are caught only when the race's own timing makes the right writes overlap.
     session.run("pytest", "-m", "locust_race", SHAPE_TEETH, "--durations=10")
     # The others catch what they are for whatever the timing (no guard at all, a count that
-    # forgets started jobs, faults injected at set times): two at a time.
-    others = ("-n", "2", "--dist", "load", "--ignore", SHAPE_TEETH, "--durations=10")
+    # forgets started jobs, faults injected at set times): two at a time, a file per worker, so
+    # the two nemesis races (each with a PostgreSQL cluster of its own that it restarts) never
+    # run at once: two at once failed once in CI (2026-12-06), the second stack's preflight
+    # reaching a server that did not know its seeded service; the cause is not yet found.
+    others = ("-n", "2", "--dist", "loadfile", "--ignore", SHAPE_TEETH, "--durations=10")
     session.run("pytest", "-m", "locust_race", *others, "tests/load")
 
 

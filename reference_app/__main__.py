@@ -9,7 +9,6 @@ import os
 import shutil
 import signal
 import sys
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -203,55 +202,40 @@ def cmd_provision_monitoring(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stop_on_signals() -> None:
-    """Ctrl-C and SIGTERM both stop the stack cleanly (a shell may start us with SIGINT ignored)."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, interrupt)
-    signal.signal(signal.SIGTERM, interrupt)
-
-
 def cmd_stack(args: argparse.Namespace) -> int:
-    from reference_app.local.stack import PortInUse, ensure_port_free, local_stack
+    from reference_app.local.stack import StackInfo, local_stack
+    from reference_app.local.stack_command import serve_stack
 
-    # Before PostgreSQL, moto or any server starts, and before the info file or a log is
-    # written: a busy port is the caller's to resolve, not a failed stack.
-    try:
-        ensure_port_free(args.host, args.port)
-    except PortInUse as exc:
-        print(f"stack: {exc}", file=sys.stderr)
-        return 2
-    _stop_on_signals()
-    with local_stack(
-        servers=1, workers=args.workers, host=args.host, port=args.port, fresh_database=False
-    ) as info:
-        if args.info_file:
-            with open(args.info_file, "w", encoding="utf-8") as fh:
-                json.dump(info.target_json(), fh, indent=2)
+    def describe(info: StackInfo) -> list[str]:
         seed = info.seed
-        print(f"Reference booking service is up at {info.base_url} (database: {info.database_source})")
-        print(f"  calendar:  {info.base_url}/schedule (staff; sign in as the admin below)")
-        print(f"  booking:   {info.base_url}/book/{seed.services['standard']} (the public booking page)")
-        print(f"  API docs:  {info.base_url}/schema/swagger")
-        print(f"  health:    {info.base_url}/health")
-        print(f"  metrics:   {info.base_url}/metrics (bearer token: metricsToken in the info file)")
+        lines = [
+            f"Reference booking service is up at {info.base_url} (database: {info.database_source})",
+            f"  calendar:  {info.base_url}/schedule (staff; sign in as the admin below)",
+            f"  booking:   {info.base_url}/book/{seed.services['standard']} (the public booking page)",
+            f"  API docs:  {info.base_url}/schema/swagger",
+            f"  health:    {info.base_url}/health",
+            f"  metrics:   {info.base_url}/metrics (bearer token: metricsToken in the info file)",
+        ]
         if info.mailbox_url:
-            print(f"  mailbox:   {info.mailbox_url}/moto-api/data.json (moto SES: sent emails)")
-        print(f"  admin:     {seed.admin_email} / {seed.admin_password}")
-        print(f"  logs:      {info.log_dir}/")
-        for key, service_id in seed.services.items():
-            print(f"  service {key:<13} {info.base_url}/services/{service_id}  page: /book/{service_id}")
-        print("Press Ctrl-C to stop.", flush=True)
-        try:
-            while all(child.process.poll() is None for child in info.processes):
-                time.sleep(0.5)
-            print("a server or the email sender exited; stopping the stack", file=sys.stderr)
-            return 1
-        except KeyboardInterrupt:
-            print("\nstopping...")
-    return 0
+            lines.append(f"  mailbox:   {info.mailbox_url}/moto-api/data.json (moto SES: sent emails)")
+        lines += [f"  admin:     {seed.admin_email} / {seed.admin_password}", f"  logs:      {info.log_dir}/"]
+        lines += [
+            f"  service {key:<13} {info.base_url}/services/{service_id}  page: /book/{service_id}"
+            for key, service_id in seed.services.items()
+        ]
+        return lines
+
+    return serve_stack(
+        lambda: local_stack(
+            servers=1, workers=args.workers, host=args.host, port=args.port, fresh_database=False
+        ),
+        host=args.host,
+        port=args.port,
+        info_file=args.info_file,
+        describe=describe,
+        running=lambda info: all(child.process.poll() is None for child in info.processes),
+        what_exited="a server or the email sender",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
