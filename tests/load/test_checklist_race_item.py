@@ -10,18 +10,24 @@ import pytest
 
 from checklists.runner import RunOptions, run_checklist
 from harness.target import local_reference_target
+from reference_app.faults import fault_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.locust_race]
 
 
 def test_a_race_that_double_books_turns_the_item_red(tmp_path: Path) -> None:
-    """The real thing: `python -m load run --scenario race` against servers without the guard."""
+    """The real thing: `python -m load run --scenario race` against servers without the guard
+    and with a slow capacity count."""
     item_checklist = tmp_path / "race.toml"
     item_checklist.write_text(
         '[[sections]]\nname = "Testing"\n[[sections.items]]\nid = "testing.no-double-booking"\n'
         'text = "No double-bookings"\nseverity = "blocker"\ncheck = "no_double_booking"\n'
     )
-    with local_reference_target(servers=2, env={"BOOKING_CONCURRENCY_GUARD": "off"}) as target:
+    # No locks, and a slow database between the count and the write: every two clients on one
+    # slot within half a second double-book it, so the race breaches by construction, not by
+    # luck of timing on a busy machine (an unguarded run without the pause once booked 50 clean).
+    broken = fault_env("race_guard_off", "race_slow_capacity_count")
+    with local_reference_target(servers=2, env=broken) as target:
         options = RunOptions(
             report_dir=tmp_path / "report",
             checklist=item_checklist,
