@@ -1,18 +1,22 @@
 """Teeth: each suite that guards behaviour is run against a service broken the way it guards
 against, and must fail, naming the evidence.
 
-One local stack runs every broken variant at once (the faults of reference_app/faults.py and
+A local stack runs every broken variant at once (the faults of reference_app/faults.py and
 the concurrency guard switched off: none of them touches what another suite's test looks at),
-and a child pytest runs the chosen tests of each suite against it, as a staging user would
-(--target-file). One stack and one browser start keep this fit for CI; a control test that
-the variants do not concern must still pass, so the failures are the faults', not the stack's."""
+and a child pytest runs the chosen tests of the suites against it, as a staging user would
+(--target-file). The suites are split in two halves of about the same length, each a stack
+and a child of its own run side by side (the children wait on browsers and servers, so two
+finish in little more than half the time of one; a calendar each, so no test of one half
+takes a slot the other chose). A control test that the variants do not concern must still
+pass, so the failures are the faults', not the stack's."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -57,40 +61,61 @@ SUITE_TESTS = {
 pytestmark = pytest.mark.e2e_teeth
 
 
-@pytest.fixture(scope="module")
-def broken_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[dict[str, Any]]]]:
-    """Each chosen test's summary entries (one per parameter) from the child run."""
-    folder = tmp_path_factory.mktemp("teeth")
-    with local_reference_target(servers=1, env=BROKEN_ENV) as target:
-        target_file = folder / "target.json"
-        target_file.write_text(json.dumps(target.to_json()), encoding="utf-8")
-        tests = [name for names in SUITE_TESTS.values() for name in names]
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            *(str(E2E_DIR / module) for module in SUITE_TESTS),
-            "-k",
-            " or ".join(tests),
-            "--target-file",
-            str(target_file),
-            "--e2e-report-dir",
-            str(folder / "report"),
-            "--output",
-            str(folder / "results"),
-            "-p",
-            "no:cacheprovider",
-            "-q",
-        ]
-        child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=420, check=False)
+# Two halves of about the same length (the WebKit booking flow and the hostile-text pages are
+# the long ones), run side by side.
+HALVES = (
+    ("test_suite_10_cross_browser.py", "test_suite_03_business_rules.py", "test_suite_05_job_lifecycle.py",
+     "test_suite_06_emails.py"),
+    ("test_suite_07_edge_cases.py", "test_suite_04_admin_conflicts.py", "test_suite_02_double_booking.py",
+     "test_suite_09_mobile.py"),
+)  # fmt: skip
+
+
+def _child_command(modules: Sequence[str], target_file: Path, folder: Path) -> list[str]:
+    tests = [name for module in modules for name in SUITE_TESTS[module]]
+    return [
+        sys.executable, "-m", "pytest",
+        *(str(E2E_DIR / module) for module in modules),
+        "-k", " or ".join(tests),
+        "--target-file", str(target_file),
+        "--e2e-report-dir", str(folder / "report"),
+        "--output", str(folder / "results"),
+        "-p", "no:cacheprovider",
+        "-q",
+    ]  # fmt: skip
+
+
+def _cases_of(folder: Path, child: subprocess.Popen[bytes]) -> Iterator[dict[str, Any]]:
+    child.wait(timeout=420)
     summary_file = folder / "report" / "summary.json"
-    output = f"{child.stdout[-4000:]}\n{child.stderr[-2000:]}"
+    output = (folder / "output.log").read_text(encoding="utf-8", errors="replace")[-6000:]
     assert summary_file.exists(), f"the suites wrote no summary:\n{output}"
     assert child.returncode == 1, f"the suites did not fail (exit {child.returncode}):\n{output}"
-    by_test: dict[str, list[dict[str, Any]]] = {}
     for suite in json.loads(summary_file.read_text(encoding="utf-8"))["suites"]:
-        for case in suite["cases"]:
-            by_test.setdefault(case["test"].split("::")[-1].split("[")[0], []).append(case)
+        yield from suite["cases"]
+
+
+@pytest.fixture(scope="module")
+def broken_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[dict[str, Any]]]]:
+    """Each chosen test's summary entries (one per parameter) from the child runs."""
+    assert sorted(m for half in HALVES for m in half) == sorted(SUITE_TESTS), "every suite in one half"
+    by_test: dict[str, list[dict[str, Any]]] = {}
+    with ExitStack() as stacks:
+        children = []
+        for number, modules in enumerate(HALVES):
+            folder = tmp_path_factory.mktemp(f"teeth{number}")
+            target = stacks.enter_context(local_reference_target(servers=1, env=BROKEN_ENV))
+            target_file = folder / "target.json"
+            target_file.write_text(json.dumps(target.to_json()), encoding="utf-8")
+            command = _child_command(modules, target_file, folder)
+            # To a file, not a pipe: a child blocked on a full pipe would never end.
+            log = stacks.enter_context((folder / "output.log").open("wb"))
+            child = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            stacks.callback(child.kill)  # a no-op once it has ended; stops it if a sibling failed
+            children.append((folder, child))
+        for folder, child in children:
+            for case in _cases_of(folder, child):
+                by_test.setdefault(case["test"].split("::")[-1].split("[")[0], []).append(case)
     yield by_test
 
 
