@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import gevent
 from locust.argument_parser import LocustArgumentParser
 from locust.env import Environment
 from locust.event import Events
@@ -194,8 +193,8 @@ def install_harness(
                     f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else str(exc)
                 )
                 log.error("the scenario could not start: %s", ctx.setup_error)
-                gevent.spawn_later(0, runner.quit)
-                return
+                ctx.ready.set()  # the users waiting for the setup stop at once (harness_user.py)
+                return  # and the shape (table_shape.py) ends the run at its next tick
             ctx.ready.set()
         if isinstance(runner, MasterRunner):
             runner.send_message(SETUP_MESSAGE, ctx.setup_message())

@@ -41,6 +41,10 @@ class TableShape(LoadTestShape):
     def tick(self) -> tuple[int, float] | tuple[int, float, list[type[Any]] | None] | None:
         assert self.runner is not None
         ctx = current_context()
+        if ctx.setup_error is not None:
+            # The scenario could not start (locust_hooks says why): the run ends here, its users
+            # stopped once by Locust (a quit while they were spawning failed each one's stop).
+            return None
         options = self.runner.environment.parsed_options
         users = int(getattr(options, "num_users", None) or 1)
         rate = float(getattr(options, "spawn_rate", None) or users)

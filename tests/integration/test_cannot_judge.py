@@ -230,12 +230,21 @@ def test_a_run_with_nothing_to_book_is_no_verdict(
     target = {**stack, "services": {"standard": service_with_no_free_slot(stack)}}
     path = str(write_target(tmp_path / "t.json", target))
     done = run_cli(
-        "load", "--target-file", path, "--scenario", scenario, "--results-dir", str(tmp_path / "r")
+        "load",
+        "--target-file",
+        path,
+        "--scenario",
+        scenario,
+        "--duration",
+        "4s",
+        "--results-dir",
+        str(tmp_path / "r"),
     )
     output = done.stdout + done.stderr
     assert done.returncode == 2, output[-3000:]
     assert "RESULT: NO VERDICT" in output and reason in output, output[-3000:]
     assert "RESULT: PASS" not in output
+    assert "Traceback" not in output, output[-3000:]  # the cause in one line, not a page of stack
     summary = json.loads((tmp_path / "r" / "summary.json").read_text())
     assert summary["result"] == "NO VERDICT" and summary["passed"] is False
 
