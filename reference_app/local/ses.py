@@ -20,6 +20,8 @@ from typing import Any
 import boto3
 import httpx
 
+from reference_app.local.serving import serves_on
+
 LOCAL_REGION = "us-east-1"
 # SES -> SNS -> SQS: where SES's bounce and complaint notifications go, and the worker reads.
 FEEDBACK_TOPIC = "booking-ses-feedback"
@@ -123,9 +125,11 @@ def start_local_ses(
             raise RuntimeError(f"moto server exited with code {process.returncode}")
         try:
             httpx.get(f"{ses.url}/moto-api/data.json", timeout=1)
-            return ses
+            if serves_on(log_path, ses.url):  # this moto, not another one on the port
+                return ses
         except httpx.TransportError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     ses.stop()
     raise TimeoutError("moto server did not start within 30 s")
 

@@ -23,6 +23,7 @@ import httpx
 
 from reference_app.local.postgres_provider import provide_postgres, scratch_database
 from reference_app.local.seed import SeedResult, seed
+from reference_app.local.serving import serves_on
 from reference_app.local.ses import LocalSes, local_ses, lower_priority
 from reference_app.migrations import migrate
 from reference_app.settings import parse_flag
@@ -167,16 +168,23 @@ def provision_local_monitoring(server_env: Mapping[str, str], log_dir: Path) -> 
         raise RuntimeError(f"provision-monitoring failed on the local stack:\n{result.stderr}")
 
 
-def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_healthy(
+    url: str, process: subprocess.Popen[bytes], timeout: float = 60, log_path: Path | None = None
+) -> None:
+    """Wait until `url` answers its health check. With the process's log, also until the log
+    says this process is serving there: another program on the port (two stacks that drew the
+    same free port, one binding it first) answers the health check too, while this process is
+    still starting and about to fail its bind."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server at {url} exited with code {process.returncode}")
         try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return
+            healthy = httpx.get(f"{url}/health", timeout=2).status_code == 200
         except httpx.TransportError:
-            pass
+            healthy = False
+        if healthy and serves_on(log_path, url):
+            return
         time.sleep(0.1)
     raise TimeoutError(f"server at {url} did not become healthy within {timeout} s")
 
@@ -237,7 +245,7 @@ def wait_started(servers: Sequence[ServerProcess]) -> None:
     log in the error) when one does not."""
     for server in servers:
         try:
-            wait_healthy(server.url, server.process)
+            wait_healthy(server.url, server.process, log_path=server.log_path)
         except Exception:
             stop_all(servers)
             raise RuntimeError(f"server failed to start; its log:\n{server.log_text()}") from None
