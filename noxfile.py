@@ -144,32 +144,66 @@ def load(session: nox.Session) -> None:
 SHAPE_TEETH = "tests/load/test_race_shape_teeth.py"
 
 
-@nox.session
-def load_teeth(session: nox.Session) -> None:
-    """CI's load step: the mix of `nox -s load`, then every test marked locust_race (a real
-    Locust race on a stack of its own, left out of `nox -s tests`): the race's teeth and the race
-    under every nemesis fault, which is `nox -s load`'s third run with more checked, so CI runs
-    it once. `nox -s load`'s first run, the distributed race, is CI's gated checklist run's race
-    (see RACE_RUN). Options after `--` go to pytest."""
-    # checklists: the checklist's no-double-booking item on a real race is one of the teeth.
-    install(session, "stack", "test", "load", "checklists")
+def _load_mix(session: nox.Session) -> None:
     scenario, *options = MIX_RUN
     session.run("python", "-m", "load", "run", "--scenario", scenario, *options)
+
+
+def _race_shape_teeth(session: nox.Session) -> None:
+    # One at a time, alone on the machine: two races at once on two cores made a variant slip
+    # through all of its runs (race_lock_first_hour_only, 2026-12-06): their variants are caught
+    # only when the race's own timing makes the right writes overlap.
+    session.run("pytest", "-m", "locust_race", SHAPE_TEETH, "--durations=10")
+
+
+def _other_load_teeth(session: nox.Session) -> None:
+    # The others catch what they are for whatever the timing (no guard and a slow count, a count
+    # that forgets started jobs, faults injected at set times): two at a time, a file per worker,
+    # so the two nemesis races (each with a PostgreSQL cluster of its own that it restarts) run
+    # one after the other.
+    others = ("-n", "2", "--dist", "loadfile", "--ignore", SHAPE_TEETH, "--durations=10")
+    session.run("pytest", "-m", "locust_race", *others, "tests/load")
+
+
+@nox.session
+def load_teeth(session: nox.Session) -> None:
+    """The load step: the mix of `nox -s load`, then every test marked locust_race (a real Locust
+    race on a stack of its own, left out of `nox -s tests`): the race's teeth and the race under
+    every nemesis fault, which is `nox -s load`'s third run with more checked. `nox -s load`'s
+    first run, the distributed race, is CI's gated checklist run's race (see RACE_RUN). CI runs
+    the same in three parts, each beside what it can share the machine with (load_mix,
+    race_shape_teeth, other_load_teeth). Options after `--` go to pytest, in one process."""
+    # checklists: the checklist's no-double-booking item on a real race is one of the teeth.
+    install(session, "stack", "test", "load", "checklists")
+    _load_mix(session)
     # tests/load only: collecting the rest of tests/ would need the e2e extra.
     if session.posargs:  # the caller's selection, in one process
         session.run("pytest", "-m", "locust_race", "tests/load", *session.posargs)
         return
-    # The race-shape teeth one at a time, alone on the machine: two races at once on two cores
-    # made a variant slip through all of its runs (race_lock_first_hour_only, 2026-12-06): their
-    # variants are caught only when the race's own timing makes the right writes overlap.
-    session.run("pytest", "-m", "locust_race", SHAPE_TEETH, "--durations=10")
-    # The others catch what they are for whatever the timing (no guard at all, a count that
-    # forgets started jobs, faults injected at set times): two at a time, a file per worker, so
-    # the two nemesis races (each with a PostgreSQL cluster of its own that it restarts) never
-    # run at once: two at once failed once in CI (2026-12-06), the second stack's preflight
-    # reaching a server that did not know its seeded service; the cause is not yet found.
-    others = ("-n", "2", "--dist", "loadfile", "--ignore", SHAPE_TEETH, "--durations=10")
-    session.run("pytest", "-m", "locust_race", *others, "tests/load")
+    _race_shape_teeth(session)
+    _other_load_teeth(session)
+
+
+@nox.session
+def load_mix(session: nox.Session) -> None:
+    """The mix of `nox -s load` (CI runs it beside `nox -s adapters`: its gates have a wide margin)."""
+    install(session, "stack", "load")
+    _load_mix(session)
+
+
+@nox.session
+def race_shape_teeth(session: nox.Session) -> None:
+    """The race-shape teeth of `nox -s load_teeth`, one at a time (CI runs them alone)."""
+    install(session, "stack", "test", "load", "checklists")
+    _race_shape_teeth(session)
+
+
+@nox.session
+def other_load_teeth(session: nox.Session) -> None:
+    """The Locust teeth of `nox -s load_teeth` but the race shapes, two at a time (CI runs them
+    beside the browser step: what they catch does not depend on the timing)."""
+    install(session, "stack", "test", "load", "checklists")
+    _other_load_teeth(session)
 
 
 @nox.session

@@ -1,7 +1,9 @@
 """Teeth: the race scenario, run against a local stack whose servers skip the slot locks
-(BOOKING_CONCURRENCY_GUARD=off), must fail its audit with evidence: the double-booked slot,
-the job ids and the requests that made them. Distributed over two Locust worker processes, so
-the history shipped from the workers is what catches it."""
+(BOOKING_CONCURRENCY_GUARD=off, with a slow database between the count and the write, so two
+clients on a slot within half a second double-book it however busy the machine is: an unguarded
+race without the pause once booked 50 clients clean on a busy CI machine), must fail its audit
+with evidence: the double-booked slot, the job ids and the requests that made them. Distributed
+over two Locust worker processes, so the history shipped from the workers is what catches it."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from reference_app.faults import fault_env
 from reference_app.local.postgres_provider import ProvidedPostgres
 from tests.load.race_runs import run_race, summary_of
 
@@ -21,7 +24,7 @@ def test_unguarded_race_fails_the_audit_with_evidence(pg_server: ProvidedPostgre
     run = run_race(
         results,
         *("--users", "60", "--duration", "12s", "--processes", "2", "--think-time-ms", "100"),
-        stack_env={"BOOKING_CONCURRENCY_GUARD": "off"},
+        stack_env={"BOOKING_CONCURRENCY_GUARD": "off", **fault_env("race_slow_capacity_count")},
         database_url=pg_server.url,
         timeout=240,
     )
