@@ -5,6 +5,7 @@ per day, and the canary's rounds. A metric without data gets no picture."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,57 +64,63 @@ def _trend(metric: Metric) -> tuple[list[str], list[float | None]]:
     return [at for at, _ in metric.trend], [value for _, value in metric.trend]
 
 
+@dataclass(frozen=True)
+class TrendPlot:
+    """A picture of one metric's trend (a value per day, or per canary round)."""
+
+    metric: str
+    title: str  # the picture's name in the report
+    file: str
+    heading: str
+    ylabel: str
+    series: str
+    bars: bool = False
+    target: float | None = None
+
+
+TREND_PLOTS = (
+    TrendPlot("bookings", "Bookings per day", "bookings-per-day.png", "Bookings made per day",
+              "bookings", "bookings", bars=True),
+    TrendPlot("email-delivery", "Email delivery rate per day", "delivery-rate.png",
+              "Email delivery rate per day", "% delivered", "delivered", target=95.0),
+    TrendPlot("confirmation-time", "Staff confirmation time per day", "confirmation-time.png",
+              "Staff confirmation response time (median per day)", "hours", "median", bars=True),
+    TrendPlot("canary", "Canary rounds", "canary-rounds.png", "Canary: time per round", "ms", "round"),
+)  # fmt: skip
+
+
+def _latency_over_time(metric: Metric, out_dir: Path) -> Path | None:
+    points = metric.evidence["overTime"]
+    lines = {
+        name: [p[f"{name}Seconds"] * 1000 if p[f"{name}Seconds"] is not None else None for p in points]
+        for name in ("p50", "p95", "p99")
+    }
+    return _series(
+        out_dir / "latency-percentiles.png",
+        "API response time (per interval between scrapes)",
+        "ms",
+        [p["at"] for p in points],
+        lines,
+        target=500.0,
+    )
+
+
 def watch_plots(metrics: Sequence[Metric], out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     by_key = {m.key: m for m in metrics}
     made: dict[str, Path | None] = {}
-    if (m := by_key.get("bookings")) and m.trend:
-        labels, values = _trend(m)
-        made["Bookings per day"] = _series(
-            out_dir / "bookings-per-day.png",
-            "Bookings made per day",
-            "bookings",
-            labels,
-            {"bookings": values},
-            bars=True,
-        )
+    for plot in TREND_PLOTS:
+        if (m := by_key.get(plot.metric)) and m.trend:
+            labels, values = _trend(m)
+            made[plot.title] = _series(
+                out_dir / plot.file,
+                plot.heading,
+                plot.ylabel,
+                labels,
+                {plot.series: values},
+                bars=plot.bars,
+                target=plot.target,
+            )
     if (m := by_key.get("response-time")) and m.evidence.get("overTime"):
-        points = m.evidence["overTime"]
-        lines = {
-            name: [p[f"{name}Seconds"] * 1000 if p[f"{name}Seconds"] is not None else None for p in points]
-            for name in ("p50", "p95", "p99")
-        }
-        made["API latency over time"] = _series(
-            out_dir / "latency-percentiles.png",
-            "API response time (per interval between scrapes)",
-            "ms",
-            [p["at"] for p in points],
-            lines,
-            target=500.0,
-        )
-    if (m := by_key.get("email-delivery")) and m.trend:
-        labels, values = _trend(m)
-        made["Email delivery rate per day"] = _series(
-            out_dir / "delivery-rate.png",
-            "Email delivery rate per day",
-            "% delivered",
-            labels,
-            {"delivered": values},
-            target=95.0,
-        )
-    if (m := by_key.get("confirmation-time")) and m.trend:
-        labels, values = _trend(m)
-        made["Staff confirmation time per day"] = _series(
-            out_dir / "confirmation-time.png",
-            "Staff confirmation response time (median per day)",
-            "hours",
-            labels,
-            {"median": values},
-            bars=True,
-        )
-    if (m := by_key.get("canary")) and m.trend:
-        labels, values = _trend(m)
-        made["Canary rounds"] = _series(
-            out_dir / "canary-rounds.png", "Canary: time per round", "ms", labels, {"round": values}
-        )
+        made["API latency over time"] = _latency_over_time(m, out_dir)
     return {title: path for title, path in made.items() if path is not None}

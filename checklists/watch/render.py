@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from checklists.reporters import write_formats
 from checklists.watch.model import Verdict
 from checklists.watch.report import WatchReport
 
@@ -77,16 +78,11 @@ def html_report(report: WatchReport) -> str:
 
 
 def write_watch_reports(report: WatchReport) -> dict[str, Path]:
-    out = report.report_dir
-    out.mkdir(parents=True, exist_ok=True)
-    files = {
-        "markdown": out / "watch.md",
-        "html": out / "watch.html",
-        "junit": out / "watch-junit.xml",
-        "json": out / "watch.json",
-    }
-    files["markdown"].write_text(markdown_report(report), encoding="utf-8")
-    files["html"].write_text(html_report(report), encoding="utf-8")
-    files["junit"].write_bytes(junit_report(report))
-    files["json"].write_text(json.dumps(report.to_json(), indent=2, default=str) + "\n", encoding="utf-8")
-    return files
+    return write_formats(
+        report.report_dir,
+        {"markdown": "watch.md", "html": "watch.html", "junit": "watch-junit.xml", "json": "watch.json"},
+        markdown=markdown_report(report),
+        html=html_report(report),
+        junit=junit_report(report),
+        document=report.to_json(),
+    )

@@ -21,32 +21,21 @@ from harness.adapters.examples import json_api
 from harness.adapters.examples.json_api import JsonApiSystem
 from harness.model import Booked, Client, Refused, book
 from harness.target import Target, local_reference_target
-from tests.checklists.conftest import REPO_ROOT
+from tests.checklists.conftest import REPO_ROOT, api_checklist
 
 pytestmark = pytest.mark.slow
 
 EXAMPLE = "harness.adapters.examples.json_api:JsonApiSystem"
-CHECKLIST = """
-title = "Through the example adapter"
-[[sections]]
-name = "Testing"
-[[sections.items]]
-id = "testing.double-booking-api"
-text = "no double booking"
-severity = "blocker"
-check = "double_booking_api"
-params = { clients = 4 }
-[[sections.items]]
-id = "testing.business-rules-api"
-text = "outside the offered slots: refused"
-severity = "blocker"
-check = "business_rules_api"
-[[sections.items]]
+CHECKLIST = api_checklist(
+    "Through the example adapter",
+    clients=4,
+    extra_items="""[[sections.items]]
 id = "infra.migrations"
 text = "none pending"
 severity = "blocker"
 check = "migrations_applied"
-"""
+""",
+)
 
 
 @pytest.fixture(scope="module")

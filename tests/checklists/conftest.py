@@ -20,6 +20,28 @@ from reference_app.local.stack import free_port
 TODAY = date(2026, 12, 2)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
+
+def api_checklist(title: str, clients: int, extra_items: str = "") -> str:
+    """A checklist of the two API checks a target's adapter runs (double booking in a row and at
+    once with `clients` racing, a booking outside the offered slots), and any items after them."""
+    return f"""
+title = "{title}"
+[[sections]]
+name = "Testing"
+[[sections.items]]
+id = "testing.double-booking-api"
+text = "no double booking"
+severity = "blocker"
+check = "double_booking_api"
+params = {{ clients = {clients} }}
+[[sections.items]]
+id = "testing.business-rules-api"
+text = "outside the offered slots: refused"
+severity = "blocker"
+check = "business_rules_api"
+{extra_items}"""
+
+
 MakeContext = Callable[..., CheckContext]
 
 

@@ -15,26 +15,11 @@ from checklists.runner import RunOptions, run_checklist
 from checklists.verdict import ItemReport
 from harness.target import Target, local_reference_target
 from reference_app.faults import fault_env
-from tests.checklists.conftest import REPO_ROOT
+from tests.checklists.conftest import REPO_ROOT, api_checklist
 
 pytestmark = pytest.mark.slow
 
-API_ITEMS = """
-title = "Through the adapter"
-[[sections]]
-name = "Testing"
-[[sections.items]]
-id = "testing.double-booking-api"
-text = "no double booking"
-severity = "blocker"
-check = "double_booking_api"
-params = { clients = 6 }
-[[sections.items]]
-id = "testing.business-rules-api"
-text = "outside the offered slots: refused"
-severity = "blocker"
-check = "business_rules_api"
-"""
+API_ITEMS = api_checklist("Through the adapter", clients=6)
 
 
 @pytest.fixture(scope="module")
