@@ -200,8 +200,8 @@ def race_shape_teeth(session: nox.Session) -> None:
 
 @nox.session
 def other_load_teeth(session: nox.Session) -> None:
-    """The Locust teeth of `nox -s load_teeth` but the race shapes, two at a time (CI runs them
-    beside the browser step: what they catch does not depend on the timing)."""
+    """The Locust teeth of `nox -s load_teeth` but the race shapes, two at a time (what they
+    catch does not depend on the timing)."""
     install(session, "stack", "test", "load", "checklists")
     _other_load_teeth(session)
 

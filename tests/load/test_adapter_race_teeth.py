@@ -1,9 +1,11 @@
 """Teeth of the race through an adapter: the same Locust race, but every booking prepared by the
 reference adapter and only its commit released at the round's instant (--through-adapter), in
 one Locust process, against a local stack whose servers skip the slot locks
-(BOOKING_CONCURRENCY_GUARD=off). It must fail its audit naming the over-booked slots and the
-requests that made them: the generic path catches what it exists for, not only on
-django-appointment (tests/adapters/test_load_race.py)."""
+(BOOKING_CONCURRENCY_GUARD=off, and a slow database between the count and the write, so commits
+released together double-book however busy the machine is: on a busy CI machine, 25 commits
+without the pause once went through one at a time). It must fail its audit naming the
+over-booked slots and the requests that made them: the generic path catches what it exists
+for, not only on django-appointment (tests/adapters/test_load_race.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from load.checker.history import read_history
+from reference_app.faults import fault_env
 from reference_app.local.postgres_provider import ProvidedPostgres
 from tests.load.race_runs import caught, run_race, summary_of
 
@@ -25,7 +28,7 @@ def test_the_race_through_the_adapter_catches_the_unguarded_service(
     run = run_race(
         results,
         *("--users", "20", "--duration", "6s", "--through-adapter"),
-        stack_env={"BOOKING_CONCURRENCY_GUARD": "off"},
+        stack_env={"BOOKING_CONCURRENCY_GUARD": "off", **fault_env("race_slow_capacity_count")},
         database_url=pg_server.url,
         timeout=240,
     )
