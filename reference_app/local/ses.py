@@ -20,7 +20,7 @@ from typing import Any
 import boto3
 import httpx
 
-from reference_app.local.serving import serves_on
+from reference_app.local.serving import log_size, serves_on
 
 LOCAL_REGION = "us-east-1"
 # SES -> SNS -> SQS: where SES's bounce and complaint notifications go, and the worker reads.
@@ -106,6 +106,7 @@ def start_local_ses(
 ) -> LocalSes:
     """A moto server on host:port; `niceness` lowers its CPU priority (it stands in for a
     remote service, so on a shared machine it should not take CPU from the service under test)."""
+    started_at = log_size(log_path)  # the log is appended to: this moto's lines start here
     log = log_path.open("ab") if log_path else None
     try:
         process = subprocess.Popen(
@@ -125,7 +126,7 @@ def start_local_ses(
             raise RuntimeError(f"moto server exited with code {process.returncode}")
         try:
             httpx.get(f"{ses.url}/moto-api/data.json", timeout=1)
-            if serves_on(log_path, ses.url):  # this moto, not another one on the port
+            if serves_on(log_path, ses.url, since=started_at):  # this moto, not another one on the port
                 return ses
         except httpx.TransportError:
             pass

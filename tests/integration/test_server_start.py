@@ -78,3 +78,15 @@ def test_the_serving_line_names_the_exact_port(tmp_path: Path) -> None:
     assert not serves_on(log, "http://127.0.0.1:3340")  # a prefix of another port is not this one
     log.write_text(" * Running on http://127.0.0.1:3340\n")  # werkzeug, under moto
     assert serves_on(log, "http://127.0.0.1:3340")
+    # A log appended to: an earlier run's line on the same port is not this child's.
+    assert not serves_on(log, "http://127.0.0.1:3340", since=log.stat().st_size)
+
+
+def test_a_moto_log_that_already_names_the_port_does_not_count(
+    port_taken_by_another_healthy_server: int, tmp_path: Path
+) -> None:
+    """moto appends to its log: a line an earlier moto wrote there on the same port is old."""
+    log = tmp_path / "moto.log"
+    log.write_text(f" * Running on http://127.0.0.1:{port_taken_by_another_healthy_server}\n")
+    with pytest.raises(RuntimeError, match="moto server exited"):
+        start_local_ses(port_taken_by_another_healthy_server, log_path=log).stop()
