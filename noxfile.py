@@ -141,28 +141,16 @@ def load(session: nox.Session) -> None:
         session.run("python", "-m", "load", "run", "--scenario", scenario, *options, *session.posargs)
 
 
-SHAPE_TEETH = "tests/load/test_race_shape_teeth.py"
-
-
 def _load_mix(session: nox.Session) -> None:
     scenario, *options = MIX_RUN
     session.run("python", "-m", "load", "run", "--scenario", scenario, *options)
 
 
-def _race_shape_teeth(session: nox.Session) -> None:
-    # One at a time, alone on the machine: two races at once on two cores made a variant slip
-    # through all of its runs (race_lock_first_hour_only, 2026-12-06): their variants are caught
-    # only when the race's own timing makes the right writes overlap.
-    session.run("pytest", "-m", "locust_race", SHAPE_TEETH, "--durations=10")
-
-
-def _other_load_teeth(session: nox.Session) -> None:
-    # The others catch what they are for whatever the timing (no guard and a slow count, a count
-    # that forgets started jobs, faults injected at set times): two at a time, a file per worker,
-    # so the two nemesis races (each with a PostgreSQL cluster of its own that it restarts) run
-    # one after the other.
-    others = ("-n", "2", "--dist", "loadfile", "--ignore", SHAPE_TEETH, "--durations=10")
-    session.run("pytest", "-m", "locust_race", *others, "tests/load")
+# Every Locust tooth catches what it is for whatever the machine's timing (no guard, or a guard
+# locking too little, with a slow capacity count; a count that forgets started jobs; faults
+# injected at set times), so they run two at a time, test by test; the two nemesis races
+# (xdist_group "nemesis") one after the other.
+LOAD_TEETH = ("-m", "locust_race", "-n", "2", "--dist", "loadgroup", "--durations=12", "tests/load")
 
 
 @nox.session
@@ -171,8 +159,8 @@ def load_teeth(session: nox.Session) -> None:
     race on a stack of its own, left out of `nox -s tests`): the race's teeth and the race under
     every nemesis fault, which is `nox -s load`'s third run with more checked. `nox -s load`'s
     first run, the distributed race, is CI's gated checklist run's race (see RACE_RUN). CI runs
-    the same in three parts, each beside what it can share the machine with (load_mix,
-    race_shape_teeth, other_load_teeth). Options after `--` go to pytest, in one process."""
+    the mix beside `nox -s adapters` (`nox -s load_mix`) and the teeth alone
+    (`nox -s locust_teeth`). Options after `--` go to pytest, in one process."""
     # checklists: the checklist's no-double-booking item on a real race is one of the teeth.
     install(session, "stack", "test", "load", "checklists")
     _load_mix(session)
@@ -180,8 +168,7 @@ def load_teeth(session: nox.Session) -> None:
     if session.posargs:  # the caller's selection, in one process
         session.run("pytest", "-m", "locust_race", "tests/load", *session.posargs)
         return
-    _race_shape_teeth(session)
-    _other_load_teeth(session)
+    session.run("pytest", *LOAD_TEETH)
 
 
 @nox.session
@@ -192,18 +179,10 @@ def load_mix(session: nox.Session) -> None:
 
 
 @nox.session
-def race_shape_teeth(session: nox.Session) -> None:
-    """The race-shape teeth of `nox -s load_teeth`, one at a time (CI runs them alone)."""
+def locust_teeth(session: nox.Session) -> None:
+    """The Locust teeth of `nox -s load_teeth`, two at a time. Options after `--` go to pytest."""
     install(session, "stack", "test", "load", "checklists")
-    _race_shape_teeth(session)
-
-
-@nox.session
-def other_load_teeth(session: nox.Session) -> None:
-    """The Locust teeth of `nox -s load_teeth` but the race shapes, two at a time (what they
-    catch does not depend on the timing)."""
-    install(session, "stack", "test", "load", "checklists")
-    _other_load_teeth(session)
+    session.run("pytest", *LOAD_TEETH, *session.posargs)
 
 
 @nox.session

@@ -17,9 +17,16 @@ from reference_app.db import Connection
 from reference_app.http.errors import ApiError
 from reference_app.sql import query
 
-_hasher = PasswordHasher()
-# Verified when the address is unknown, so both failures cost the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+# The tests swap `_hasher` for a cheap one; PRODUCTION_HASHER keeps what the service runs with.
+PRODUCTION_HASHER = PasswordHasher()
+_hasher = PRODUCTION_HASHER
+# What an unknown email's sign-in verifies against, so it costs what a known one's does and the
+# answer's timing does not tell which emails have accounts. Made once with the hasher's
+# parameters (tests/unit/test_dummy_hash.py keeps them equal), not at import: every process
+# that imports the service (each server, each command) would pay an argon2 hash to start.
+_DUMMY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$kitBK2cKBoVNg2fGpQGNMQ$TD0Sirksjq9dtzd3B4kabiGoVb6TNPBb7S0IEVJaveA"
+)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from litestar import Litestar
 from psycopg_pool import AsyncConnectionPool
 
@@ -29,6 +27,10 @@ log = logging.getLogger(__name__)
 
 
 def sqs_client(settings: Settings) -> Any:
+    # Imported here: a process that polls no feedback queue starts without boto3.
+    import boto3
+    from botocore.config import Config
+
     config = Config(connect_timeout=3, read_timeout=30, retries={"max_attempts": 2})
     return boto3.client(
         "sqs", region_name=settings.ses_region, endpoint_url=settings.aws_endpoint, config=config

@@ -8,9 +8,6 @@ import uuid
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-import boto3
-from botocore.config import Config
-
 from reference_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -24,6 +21,11 @@ class EmailTransport(Protocol):
 
 class SesTransport:
     def __init__(self, settings: Settings) -> None:
+        # boto3 is imported where SES is used: a server whose emails another process sends
+        # starts without it (about half a second of CPU per process).
+        import boto3
+        from botocore.config import Config
+
         # Fail fast and let the outbox retry: no hidden retries inside boto3.
         config = Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 1})
         self._client: Any = boto3.client(

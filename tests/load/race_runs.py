@@ -37,14 +37,23 @@ def summary_of(results: Path) -> dict[str, Any]:
 
 
 def race_against(
-    fault: str, pg_url: str, results: Path, *, users: int = 60, duration_s: int = 15
+    fault: str,
+    pg_url: str,
+    results: Path,
+    *,
+    users: int = 60,
+    duration_s: int = 15,
+    slow_count: bool = False,
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    """A race against a local stack running the broken variant `fault`, and its summary."""
+    """A race against a local stack running the broken variant `fault`, and its summary. With
+    `slow_count` the stack also runs race_slow_capacity_count (half a second between the
+    capacity count and the write): two writes a broken lock fails to serialise then overbook
+    every time they meet, not only when the machine's timing lines them up."""
     run = run_race(
         results,
         *("--users", str(users), "--duration", f"{duration_s}s", "--processes", "2"),
         *("--think-time-ms", "100"),
-        stack_env=fault_env(fault),
+        stack_env=fault_env(fault, *(["race_slow_capacity_count"] if slow_count else [])),
         database_url=pg_url,
     )
     summary = results / "summary.json"

@@ -17,7 +17,9 @@ from load.nemesis.owned_postgres import OwnedPostgresUnavailable, find_bindir
 from reference_app.faults import fault_env
 from tests.load.race_runs import run_race, summary_of
 
-pytestmark = [pytest.mark.slow, pytest.mark.locust_race]
+# One after the other on one xdist worker: each race runs a PostgreSQL cluster of its own that
+# it restarts, and two of those at once on two cores made the faults' recovery windows overlap.
+pytestmark = [pytest.mark.slow, pytest.mark.locust_race, pytest.mark.xdist_group("nemesis")]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -78,14 +80,22 @@ def test_acknowledging_before_commit_is_caught_with_the_lost_booking_named(tmp_p
     assert not lost["ok"] and lost["count"] > 0
     ops = read_history(results / "history.jsonl")
     faults = [op for op in ops if op.kind == "fault"]
+    last_fault = max(f.start for f in faults)
+    struck = []
     for evidence in lost["evidence"]:
         request = evidence["request"]
         assert evidence["jobId"] and request["job_id"] == evidence["jobId"]
         assert request["outcome"] == "ok" and request["status"] == 201
-        # It was acknowledged just before a fault struck, and the fault took it.
-        assert any(f.start - 5 <= request["end"] <= f.end for f in faults), (request, faults)
-    # The nemesis report names the fault that struck after each lost booking's 201.
+        # It was acknowledged just before a fault struck, and the fault took it; or after the
+        # last fault, and the run's end took it (its commit was due a second after the 201).
+        if any(f.start - 5 <= request["end"] <= f.end for f in faults):
+            struck.append(evidence["jobId"])
+        else:
+            assert request["end"] > last_fault, (request, faults)
+    assert struck, lost["evidence"]
+    # The nemesis report names the fault that struck after each lost booking's 201 (none for
+    # one the run's end took).
     blamed = {b["jobId"]: b["firstFaultAfter"] for b in summary["nemesis"]["lostBookings"]}
     assert set(blamed) == {e["jobId"] for e in lost["evidence"]}
-    assert set(blamed.values()) <= {"restart-db", "kill-worker"}
+    assert {blamed[job] for job in struck} <= {"restart-db", "kill-worker"}
     assert "lost acknowledged booking" in run.stdout

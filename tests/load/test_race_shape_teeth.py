@@ -1,10 +1,11 @@
 """Teeth of the race's shapes: against a local stack running a broken variant that only one
 shape of overlap catches (the capacity guard locking per service, or only an interval's first
 hour; the admin writers skipping the lock), the Locust race fails its audit with evidence: the
-over-filled time, its jobs and the requests that made them. Short pauses make many attempts
-overlap; a variant gets up to four runs (the generator is not synchronised like the
-integration race; one run caught each variant in most trials, but on a slower machine
-race_lock_first_hour_only needed a second run in each of two CI runs) before the test gives up."""
+over-filled time, its jobs and the requests that made them. The stack also waits half a second
+between the capacity count and the write (race_slow_capacity_count), so two writes the variant
+fails to serialise overbook whenever they meet: three at once on two cores caught each variant
+on its first run. A variant still gets up to four runs: on a machine far busier than CI's (four
+races and a busy loop on two cores) a run can end with too few rounds raced to meet."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def test_the_race_audit_catches_each_variant_with_evidence(
     pg_server: ProvidedPostgres, tmp_path: Path, fault: str
 ) -> None:
     for attempt in range(RUNS):
-        run, summary = race_against(fault, pg_server.url, tmp_path / f"run{attempt}")
+        run, summary = race_against(fault, pg_server.url, tmp_path / f"run{attempt}", slow_count=True)
         if caught(summary):
             break
     output = run.stdout + run.stderr
