@@ -40,7 +40,9 @@ def database_url(pg_server: ProvidedPostgres) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def log_dir() -> Path:
-    path = Path("artifacts/logs") / XDIST_WORKER
+    """This worker's log folder, under STACK_LOG_DIR: CI runs two sessions at once, each with
+    a folder of its own, whose workers share names (gw0, gw1, ...)."""
+    path = Path(os.environ.get("STACK_LOG_DIR", "artifacts/logs")) / XDIST_WORKER
     path.mkdir(parents=True, exist_ok=True)
     return path
 

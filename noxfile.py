@@ -19,15 +19,23 @@ def install(session: nox.Session, *extras: str) -> None:
     session.install("-e", spec)
 
 
+def own_logs(session: nox.Session) -> dict[str, str]:
+    """The session's own log folder (artifacts/logs/<session>/<xdist worker>): CI runs two
+    sessions at once, and their workers have the same names."""
+    return {"STACK_LOG_DIR": f"artifacts/logs/{session.name}"}
+
+
 # pytest-xdist workers for `nox -s tests`: 3 on the 2-core machine (many tests wait on servers,
 # browsers and PostgreSQL: a third worker fills those waits; measured in
 # docs/development/test-speed.md). Whole files go to one worker (--dist loadfile), so a module's
 # server or moto fixture starts once.
 TEST_WORKERS = ("-n", "3", "--dist", "loadfile")
 # The Locust teeth (a real race on a stack of its own, each a minute or more) run in
-# `nox -s load_teeth`, which CI runs; the adapters' tests against other systems (each installs
-# and serves that system) in `nox -s adapters`. A `-m` of your own after `--` replaces this one.
-KEPT_OUT_OF_TESTS = ("-m", "not locust_race and not adapter_django")
+# `nox -s load_teeth`; the adapters' tests against other systems (each installs and serves that
+# system) in `nox -s adapters`; the files that start stacks, servers and the harness's own
+# commands by the dozen (marked `processes`: most of the default command's CPU) in
+# `nox -s process_tests`. CI runs all three. A `-m` of your own after `--` replaces this one.
+KEPT_OUT_OF_TESTS = ("-m", "not locust_race and not adapter_django and not processes")
 
 
 @nox.session
@@ -36,7 +44,18 @@ def tests(session: nox.Session) -> None:
     over xdist workers; `-- -n 0` runs it in one process, `-- tests/unit` runs one folder."""
     # checklists + e2e: the checklist's tests draw plots and open its report in Chromium.
     install(session, "stack", "test", "load", "checklists", "e2e")
-    session.run("pytest", *TEST_WORKERS, *KEPT_OUT_OF_TESTS, *(session.posargs or ("tests", "properties")))
+    paths = session.posargs or ("tests", "properties")
+    session.run("pytest", *TEST_WORKERS, *KEPT_OUT_OF_TESTS, *paths, env=own_logs(session))
+
+
+@nox.session
+def process_tests(session: nox.Session) -> None:
+    """The tests marked `processes`, left out of `nox -s tests`: real command runs against dead,
+    wrong and real targets, races across server processes, stacks, the fuzz run, the checklist
+    and watch commands. Options after `--` go to pytest (paths replace tests/ and properties/)."""
+    install(session, "stack", "test", "load", "checklists", "e2e")
+    paths = session.posargs or ("tests", "properties")
+    session.run("pytest", *TEST_WORKERS, "-m", "processes", *paths, env=own_logs(session))
 
 
 @nox.session
@@ -168,7 +187,7 @@ def load_teeth(session: nox.Session) -> None:
     if session.posargs:  # the caller's selection, in one process
         session.run("pytest", "-m", "locust_race", "tests/load", *session.posargs)
         return
-    session.run("pytest", *LOAD_TEETH)
+    session.run("pytest", *LOAD_TEETH, env=own_logs(session))
 
 
 @nox.session
@@ -182,7 +201,7 @@ def load_mix(session: nox.Session) -> None:
 def locust_teeth(session: nox.Session) -> None:
     """The Locust teeth of `nox -s load_teeth`, two at a time. Options after `--` go to pytest."""
     install(session, "stack", "test", "load", "checklists")
-    session.run("pytest", *LOAD_TEETH, *session.posargs)
+    session.run("pytest", *LOAD_TEETH, *session.posargs, env=own_logs(session))
 
 
 @nox.session

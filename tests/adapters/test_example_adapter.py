@@ -23,7 +23,7 @@ from harness.model import Booked, Client, Refused, book
 from harness.target import Target, local_reference_target
 from tests.checklists.conftest import REPO_ROOT, api_checklist
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 
 EXAMPLE = "harness.adapters.examples.json_api:JsonApiSystem"
 CHECKLIST = api_checklist(

@@ -18,7 +18,7 @@ from e2e.browsers import WebKitGtk, find_chromium, find_webkitgtk
 from harness.target import local_reference_target
 from tests.checklists.conftest import REPO_ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 
 CHECKLIST = """
 title = "Browsers only"

@@ -18,6 +18,8 @@ from tests.checklists.conftest import REPO_ROOT
 from tests.checklists.route_server import Answer, RouteServer, serving
 from tests.checklists.sign_off_files import attestation
 
+pytestmark = pytest.mark.processes
+
 CHECKLIST = """
 title = "Small launch"
 

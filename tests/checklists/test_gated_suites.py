@@ -9,10 +9,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from checklists.definition import DEFAULT_CHECKLIST
 from checklists.gated_suites import gated_e2e_suites, marker_beside
 from checklists.suites import e2e_marker
 from tests.checklists.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.processes
 
 EXAMPLE_SIGN_OFFS = REPO_ROOT / "checklists" / "examples" / "local-sign-offs.toml"
 NOW = datetime(2026, 12, 6, tzinfo=UTC)

@@ -17,7 +17,7 @@ from harness.target import Target, local_reference_target
 from reference_app.faults import fault_env
 from tests.checklists.conftest import REPO_ROOT, api_checklist
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 
 API_ITEMS = api_checklist("Through the adapter", clients=6)
 

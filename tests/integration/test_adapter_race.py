@@ -24,7 +24,7 @@ from harness.target import Target
 from reference_app.faults import fault_env
 from reference_app.local.stack import free_port, local_stack
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # No moto server and no sender: the bookings' emails are only queued (nothing leaves the machine).
 STACK_ENV = {"ABUSE_LIMITS": "off", "EMAIL_SENDER_ENABLED": "false"}

@@ -22,7 +22,7 @@ from reference_app.local.seed import SeedResult
 from reference_app.local.stack import ServerProcess, start_server
 from tests.integration.last_byte_sync import RawRequest, RawResponse, fire_synchronised
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 
 RACERS = 60
 DAYS_AHEAD = 3

@@ -24,7 +24,7 @@ from reference_app.local.stack import ServerProcess, start_server
 from tests.integration.outbox_snapshots import SnapshotReader
 from tests.integration.race_shapes import SHAPES, Calendar, Labelled, RaceResult, race
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 
 POOL_SIZE = 10  # Settings.pool_max_size's default: the first race meets a full pool
 ATTEMPTS = 4  # a variant's race is retried on fresh hours until it over-fills

@@ -33,6 +33,8 @@ from tests.integration.cli_runs import (
     write_target,
 )
 
+pytestmark = pytest.mark.processes
+
 
 @pytest.fixture(scope="module")
 def stack(pg_server: ProvidedPostgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:

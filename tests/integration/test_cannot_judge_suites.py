@@ -13,6 +13,8 @@ import pytest
 from reference_app.local.stack import free_port
 from tests.integration.cli_runs import REPO_ROOT, STACK_STARTED, without_harness_variables, write_target
 
+pytestmark = pytest.mark.processes
+
 SUITES = ["e2e/test_suite_01_public_booking.py", "properties/test_lifecycle_machine.py"]
 
 

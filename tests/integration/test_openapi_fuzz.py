@@ -44,7 +44,7 @@ from reference_app.local.seed import SeedResult, seed
 from reference_app.local.stack import ServerProcess, start_server
 from tests.integration.openapi_rule_check import refused_only_by_a_declared_rule
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 
 MAX_EXAMPLES = 40
 STATEFUL_EXAMPLES = 15

@@ -15,7 +15,7 @@ import pytest
 
 from reference_app.faults import KNOWN_FAULTS
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIFT = "schema_drift_duration_cap"

@@ -24,7 +24,7 @@ from reference_app.local.stack import StackInfo, local_stack
 from reference_app.operations.monitoring import ALARM_TOPIC, ALARMS, DASHBOARD, NAMESPACE
 from tests.integration.calls import wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 BOUNCE = "bounce@simulator.amazonses.com"
 COMPLAINT = "complaint@simulator.amazonses.com"
 

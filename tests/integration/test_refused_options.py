@@ -9,6 +9,8 @@ import pytest
 
 from tests.integration.cli_runs import STACK_STARTED, assert_cannot_judge, run_cli
 
+pytestmark = pytest.mark.processes
+
 
 @pytest.mark.parametrize(
     ("args", "line"),

@@ -15,7 +15,7 @@ from reference_app.local.serving import serves_on
 from reference_app.local.ses import start_local_ses
 from reference_app.local.stack import free_port, spawn_server, stop_all, wait_started
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 
 
 class _Healthy(http.server.BaseHTTPRequestHandler):

@@ -19,6 +19,8 @@ import pytest
 from reference_app.local.postgres_provider import ProvidedPostgres, scratch_database
 from reference_app.local.stack import free_port
 
+pytestmark = pytest.mark.processes
+
 BUSY_LINE = "port {port} is in use: another stack or program is listening there; pass --port N or stop it"
 
 

@@ -21,7 +21,7 @@ from harness.target import Target
 from reference_app.local.stack import free_port
 from tests.watch.conftest import WatchRun, write_target
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 ACTIVE = ("scheduled", "in-progress", "pending-confirmation")
 
 

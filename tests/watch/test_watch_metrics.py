@@ -22,7 +22,7 @@ from tests.integration.calls import wait_until
 from tests.watch.conftest import WatchRun, write_target
 from tests.watch.seeded_week import BOUNCE, Week, seed_week
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 NAMES = {"standard": "Standard visit", "consultation": "Consultation (needs confirmation)"}
 HOUR = 3600.0
 
