@@ -35,6 +35,10 @@ from tests.integration.cli_runs import (
 
 pytestmark = pytest.mark.processes
 
+# Latency gates out of reach, for runs judged on something else: CI runs these tests beside other
+# sessions, and a sign-in (argon2 at the production cost) can take over 500 ms there.
+RELAXED_LATENCY = ("--gate-p95-ms", "60000")
+
 
 @pytest.fixture(scope="module")
 def stack(pg_server: ProvidedPostgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
@@ -241,6 +245,9 @@ def test_a_run_with_nothing_to_book_is_no_verdict(
         "4s",
         "--results-dir",
         str(tmp_path / "r"),
+        # What is judged here is that nothing was booked: a sign-in slowed past the latency gate
+        # on a busy machine would make it a FAIL instead.
+        *RELAXED_LATENCY,
     )
     output = done.stdout + done.stderr
     assert done.returncode == 2, output[-3000:]
@@ -254,7 +261,16 @@ def test_a_run_with_nothing_to_book_is_no_verdict(
 @pytest.mark.slow
 def test_a_real_run_shows_progress_and_its_verdict_once(stack: dict[str, Any], tmp_path: Path) -> None:
     path = str(write_target(tmp_path / "t.json", stack))
-    done = run_cli("load", "--target-file", path, "--duration", "7s", "--results-dir", str(tmp_path / "r"))
+    done = run_cli(
+        "load",
+        "--target-file",
+        path,
+        "--duration",
+        "7s",
+        "--results-dir",
+        str(tmp_path / "r"),
+        *RELAXED_LATENCY,
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-4000:]
     assert output.count("RESULT: PASS") == 1 and output.count("AUDIT VERDICT: PASS over ") == 1, output[

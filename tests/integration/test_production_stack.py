@@ -195,9 +195,11 @@ def test_audit_is_clean_after_a_clean_load_run_and_finds_a_planted_double_bookin
 ) -> None:
     target = tmp_path / "target.json"
     target.write_text(json.dumps(stack.target_json()))
+    # The latency gate out of reach: what is judged here is the audit, and CI runs this test
+    # beside other sessions, where a sign-in (argon2 at the production cost) can pass 500 ms.
     run = subprocess.run(
         [sys.executable, "-m", "load", "run", "--scenario", "race", "--users", "10", "--duration", "8s",
-         "--target-file", str(target), "--results-dir", str(tmp_path / "load")],
+         "--target-file", str(target), "--results-dir", str(tmp_path / "load"), "--gate-p95-ms", "60000"],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
