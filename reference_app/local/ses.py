@@ -101,6 +101,11 @@ def lower_priority(niceness: int) -> Callable[[], None] | None:
     return lower
 
 
+# A niced moto on a machine whose cores are busy (CI runs sessions side by side) took over 30 s
+# to import and bind; a start that fails outright still says so at once (it exits).
+START_TIMEOUT_S = 90
+
+
 def start_local_ses(
     port: int, *, host: str = "127.0.0.1", log_path: Path | None = None, niceness: int = 0
 ) -> LocalSes:
@@ -120,7 +125,7 @@ def start_local_ses(
         if log is not None:
             log.close()  # the child keeps its own handle
     ses = LocalSes(f"http://{host}:{port}", process)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"moto server exited with code {process.returncode}")
@@ -132,7 +137,7 @@ def start_local_ses(
             pass
         time.sleep(0.1)
     ses.stop()
-    raise TimeoutError("moto server did not start within 30 s")
+    raise TimeoutError(f"moto server did not start within {START_TIMEOUT_S} s")
 
 
 @contextmanager
