@@ -178,8 +178,8 @@ def load_teeth(session: nox.Session) -> None:
     race on a stack of its own, left out of `nox -s tests`): the race's teeth and the race under
     every nemesis fault, which is `nox -s load`'s third run with more checked. `nox -s load`'s
     first run, the distributed race, is CI's gated checklist run's race (see RACE_RUN). CI runs
-    the mix beside `nox -s adapters` (`nox -s load_mix`) and the teeth alone
-    (`nox -s locust_teeth`). Options after `--` go to pytest, in one process."""
+    the two apart, each in one of its lanes (`nox -s load_mix`, `nox -s locust_teeth`). Options
+    after `--` go to pytest, in one process."""
     # checklists: the checklist's no-double-booking item on a real race is one of the teeth.
     install(session, "stack", "test", "load", "checklists")
     _load_mix(session)
@@ -192,7 +192,7 @@ def load_teeth(session: nox.Session) -> None:
 
 @nox.session
 def load_mix(session: nox.Session) -> None:
-    """The mix of `nox -s load` (CI runs it beside `nox -s adapters`: its gates have a wide margin)."""
+    """The mix of `nox -s load` (CI runs it beside its other lane: its gates have a wide margin)."""
     install(session, "stack", "load")
     _load_mix(session)
 

@@ -13,6 +13,10 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LOAD = ("load", "run", "--scenario", "race", "--users", "6", "--duration", "5s")
+# `load run`'s latency gate out of reach, for runs judged on something else (no verdict, the
+# audit, the progress shown): CI runs these tests beside other sessions, and a sign-in (argon2
+# at the production cost) can take over 500 ms there.
+RELAXED_LATENCY = ("--gate-p95-ms", "60000")
 CHECKLISTS = ("checklists", "run")
 CLIS = {"load": LOAD, "checklists": CHECKLISTS}
 STACK_STARTED = "starting the local reference stack"

@@ -26,6 +26,7 @@ from reference_app.local.postgres_provider import ProvidedPostgres, scratch_data
 from reference_app.local.stack import free_port
 from tests.integration.cli_runs import (
     CLIS,
+    RELAXED_LATENCY,
     REPO_ROOT,
     STACK_STARTED,
     assert_cannot_judge,
@@ -34,10 +35,6 @@ from tests.integration.cli_runs import (
 )
 
 pytestmark = pytest.mark.processes
-
-# Latency gates out of reach, for runs judged on something else: CI runs these tests beside other
-# sessions, and a sign-in (argon2 at the production cost) can take over 500 ms there.
-RELAXED_LATENCY = ("--gate-p95-ms", "60000")
 
 
 @pytest.fixture(scope="module")

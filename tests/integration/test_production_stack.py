@@ -23,6 +23,7 @@ import pytest
 from reference_app.local.stack import StackInfo, local_stack
 from reference_app.operations.monitoring import ALARM_TOPIC, ALARMS, DASHBOARD, NAMESPACE
 from tests.integration.calls import wait_until
+from tests.integration.cli_runs import RELAXED_LATENCY
 
 pytestmark = [pytest.mark.slow, pytest.mark.processes]
 BOUNCE = "bounce@simulator.amazonses.com"
@@ -195,11 +196,10 @@ def test_audit_is_clean_after_a_clean_load_run_and_finds_a_planted_double_bookin
 ) -> None:
     target = tmp_path / "target.json"
     target.write_text(json.dumps(stack.target_json()))
-    # The latency gate out of reach: what is judged here is the audit, and CI runs this test
-    # beside other sessions, where a sign-in (argon2 at the production cost) can pass 500 ms.
+    # What is judged here is the audit: the latency gate is out of reach (RELAXED_LATENCY).
     run = subprocess.run(
         [sys.executable, "-m", "load", "run", "--scenario", "race", "--users", "10", "--duration", "8s",
-         "--target-file", str(target), "--results-dir", str(tmp_path / "load"), "--gate-p95-ms", "60000"],
+         "--target-file", str(target), "--results-dir", str(tmp_path / "load"), *RELAXED_LATENCY],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
