@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.suite_sessions import E2E_SESSION_OPTIONS, PROPERTIES_SESSION_OPTIONS
+
 E2E_SUMMARY = "summary.json"
 LIFECYCLE_TESTS = "properties/test_lifecycle_machine.py"
 HARNESS_RACE = "harness-race"  # the race through the target's adapter (harness/race.py)
@@ -191,7 +193,7 @@ class SuiteRunner:
             "--output", str(directory / "results"),
             "--tracing", "retain-on-failure",
             "--screenshot", "only-on-failure",
-            "-p", "no:cacheprovider",
+            *E2E_SESSION_OPTIONS,
             *[arg for browser in browsers for arg in ("--browser", browser)],
         ]  # fmt: skip
         run = self._run("e2e", command, directory)
@@ -232,7 +234,7 @@ class SuiteRunner:
             sys.executable, "-m", "pytest", LIFECYCLE_TESTS,
             "--target-file", str(self.target_file),
             "--junitxml", str(junit),
-            "-p", "no:cacheprovider",
+            *PROPERTIES_SESSION_OPTIONS,
         ]  # fmt: skip
         run = self._run("lifecycle", command, directory)
         if run.error is None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from harness.suite_sessions import E2E_SESSION_OPTIONS
 from harness.target import local_reference_target
 from reference_app.faults import fault_env
 
@@ -80,7 +81,7 @@ def _child_command(modules: Sequence[str], target_file: Path, folder: Path) -> l
         "--target-file", str(target_file),
         "--e2e-report-dir", str(folder / "report"),
         "--output", str(folder / "results"),
-        "-p", "no:cacheprovider",
+        *E2E_SESSION_OPTIONS,
         "-q",
     ]  # fmt: skip
 

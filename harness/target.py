@@ -251,12 +251,13 @@ def resolve_target(
 
 @contextlib.contextmanager
 def local_reference_target(
-    *, servers: int = 2, workers: int = 1, env: Mapping[str, str] | None = None
+    *, servers: int = 2, workers: int = 1, env: Mapping[str, str] | None = None, with_ses: bool = True
 ) -> Iterator[Target]:
-    """Start the local reference stack (several server processes on one database)."""
+    """Start the local reference stack (several server processes on one database; without SES,
+    its emails stay queued in the outbox)."""
     from reference_app.local.stack import local_stack
 
-    with local_stack(servers=servers, workers=workers, env=env) as info:
+    with local_stack(servers=servers, workers=workers, env=env, with_ses=with_ses) as info:
         yield Target.from_json(info.target_json(), local=True)
 
 

@@ -15,7 +15,10 @@ from harness.exit_codes import run_command
 from load.run import add_run_arguments, cmd_run
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with `command` "run", the benchmark's commands without their
+    options: importing the benchmark's modules would cost each `load run` (and each refusal)
+    about a second of CPU, and a CI run starts dozens."""
     parser = argparse.ArgumentParser(prog="python -m load", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     add_run_arguments(
@@ -28,12 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=DefaultsHelpFormatter,
         )
     )
+    bench = sub.add_parser("bench", help="measure the local stack; write the results table")
+    capacity = sub.add_parser("capacity", help="the most load served within the SLO")
+    if command == "run":
+        return parser
     from load.benchmark.bench import add_bench_arguments
-
-    add_bench_arguments(sub.add_parser("bench", help="measure the local stack; write the results table"))
     from load.benchmark.capacity import add_capacity_arguments
 
-    add_capacity_arguments(sub.add_parser("capacity", help="the most load served within the SLO"))
+    add_bench_arguments(bench)
+    add_capacity_arguments(capacity)
     return parser
 
 
@@ -47,7 +53,7 @@ def dispatch(argv: list[str]) -> int:
         argv, passthrough = argv[:cut], argv[cut + 1 :]
     else:
         passthrough = []
-    args, unknown = build_parser().parse_known_args(argv)
+    args, unknown = build_parser(argv[0] if argv else None).parse_known_args(argv)
     passthrough = [*unknown, *passthrough]
     if args.command == "run":
         return cmd_run(args, passthrough)

@@ -150,8 +150,8 @@ def run_preflight(target: Target, scenario: str) -> None:
     print(preflight(target, SCENARIO_NEEDS[scenario]).line(), flush=True)
 
 
-def announce_local_stack(servers: int) -> None:
-    print(
-        f"no target given: starting the local reference stack (PostgreSQL, moto, {servers} server(s))...",
-        flush=True,
+def announce_local_stack(servers: int, *, with_ses: bool = True) -> None:
+    parts = (
+        f"PostgreSQL, moto, {servers} server(s)" if with_ses else f"PostgreSQL, {servers} server(s), no SES"
     )
+    print(f"no target given: starting the local reference stack ({parts})...", flush=True)

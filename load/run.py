@@ -73,6 +73,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "--server-workers", type=positive_int, default=1, help="local stack: workers per server"
     )
     parser.add_argument(
+        "--stack-without-ses",
+        action="store_true",
+        help="local stack: no SES stand-in, email sender or monitoring, emails stay queued in the "
+        "outbox; for races judged on bookings alone (default: off)",
+    )
+    parser.add_argument(
         "--stack-env",
         action="append",
         default=[],
@@ -90,6 +96,8 @@ def check_run_arguments(args: argparse.Namespace) -> None:
             "one user races no one and proves nothing"
         )
     parse_env_pairs(args.stack_env)
+    if args.stack_without_ses and "ses-outage" in getattr(args, "nemesis", ""):
+        raise CannotJudge("--nemesis ses-outage pauses the local stack's SES: drop --stack-without-ses")
 
 
 def cmd_run(
@@ -97,14 +105,20 @@ def cmd_run(
 ) -> int:
     check_run_arguments(args)
     explicit = resolve_target(base_url=args.base_url, target_file=args.target_file, env=env)
+    if explicit is not None and args.stack_without_ses:
+        raise CannotJudge(
+            f"--stack-without-ses shapes the local stack the harness starts; {explicit.base_url} "
+            "sends its own emails: drop --stack-without-ses or the target"
+        )
     stack_env = {**LOAD_STACK_ENV, **parse_env_pairs(args.stack_env)}
     if getattr(args, "nemesis", ""):
         return cmd_run_with_nemesis(args, explicit, stack_env, passthrough)
     if explicit is not None:
         run_preflight(explicit, args.scenario)
     else:
-        announce_local_stack(args.servers)
-    with harness_target(explicit, servers=args.servers, workers=args.server_workers, env=stack_env) as target:
+        announce_local_stack(args.servers, with_ses=not args.stack_without_ses)
+    local = {"servers": args.servers, "workers": args.server_workers, "env": stack_env}
+    with harness_target(explicit, **local, with_ses=not args.stack_without_ses) as target:
         if explicit is None:
             print(f"local reference stack up at {target.base_url}", flush=True)
             run_preflight(target, args.scenario)

@@ -79,7 +79,7 @@ def cmd_run_with_nemesis(
     results.mkdir(parents=True, exist_ok=True)
     args.results_dir = str(results)
     log_dir = Path(os.environ.get("STACK_LOG_DIR", "artifacts/logs"))
-    announce_local_stack(args.servers)
+    announce_local_stack(args.servers, with_ses=not args.stack_without_ses)
     with contextlib.ExitStack() as stack:
         try:
             owned = stack.enter_context(owned_postgres()) if "restart-db" in faults else None
@@ -93,6 +93,7 @@ def cmd_run_with_nemesis(
                 env=stack_env,
                 log_dir=log_dir,
                 postgres_url=owned.url if owned else None,
+                with_ses=not args.stack_without_ses,
             )
         )
         # Restarted servers log beside the stack's own logs.

@@ -289,7 +289,8 @@ def local_stack(
     postgres_url: str | None = None,
 ) -> Iterator[StackInfo]:
     """PostgreSQL + migrations + demo seed + a moto SES server + `servers` server processes;
-    all stopped on exit.
+    all stopped on exit. Without SES (`with_ses=False`): no moto, no monitoring set-up and no
+    email sender; the servers queue emails in the outbox and send none.
 
     With fresh_database, a scratch database is created on the provided server and dropped
     afterwards, so a DATABASE_URL pointing at a shared server is never written to.
@@ -329,6 +330,10 @@ def local_stack(
             info.mailbox_url = ses.url
             info.ses = ses
             server_env.update(ses.service_env(SENDER))
+        else:
+            # No SES to send to: the servers only queue emails in the outbox (a server's own
+            # sender would try AWS itself), unless the caller's env says otherwise.
+            server_env["EMAIL_SENDER_ENABLED"] = "false"
         server_env.update(env or {})
         info.server_env = server_env
         if with_ses:

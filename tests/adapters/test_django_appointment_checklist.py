@@ -19,6 +19,7 @@ import pytest
 
 from harness.adapters.django_appointment import DjangoAppointment
 from harness.adapters.django_appointment.stack import AppStack
+from harness.suite_sessions import E2E_SESSION_OPTIONS
 from harness.target import Target
 
 pytestmark = [pytest.mark.slow, pytest.mark.adapter_django]
@@ -145,7 +146,7 @@ def test_every_item_the_adapter_cannot_serve_is_not_applicable_naming_the_capabi
 def test_the_browser_suites_skip_every_test_saying_the_adapter_has_no_pages(
     target_file: Path, tmp_path: Path
 ) -> None:
-    command = [sys.executable, "-m", "pytest", "e2e", "-m", "suite1 or suite2", "-p", "no:cacheprovider",
+    command = [sys.executable, "-m", "pytest", "e2e", "-m", "suite1 or suite2", *E2E_SESSION_OPTIONS,
                "--target-file", str(target_file), "--e2e-report-dir", str(tmp_path)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-3000:]

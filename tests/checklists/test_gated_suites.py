@@ -14,6 +14,7 @@ import pytest
 from checklists.definition import DEFAULT_CHECKLIST
 from checklists.gated_suites import gated_e2e_suites, marker_beside
 from checklists.suites import e2e_marker
+from harness.suite_sessions import E2E_SESSION_OPTIONS
 from tests.checklists.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.processes
@@ -40,7 +41,7 @@ def test_a_waived_or_expired_waiver_decides_whether_the_gate_judges_a_suite(tmp_
 
 
 def collected(tmp_path: Path, *marker: str) -> set[str]:
-    command = [sys.executable, "-m", "pytest", "e2e", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", "e2e", "--collect-only", "-q", *E2E_SESSION_OPTIONS]
     command += ["--e2e-report-dir", str(tmp_path / "report"), *marker]
     run = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]

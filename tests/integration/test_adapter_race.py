@@ -8,26 +8,30 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from harness.adapters import open_adapter
 from harness.adapters.reference import ReferenceApi
 from harness.contract import BOOKING_RULE_CODES
 from harness.model import Booked, Client, Interval, Refused, Unknown, book
+from harness.suite_sessions import PROPERTIES_SESSION_OPTIONS
 from harness.target import Target
 from reference_app.faults import fault_env
 from reference_app.local.stack import free_port, local_stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.processes]
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# No moto server and no sender: the bookings' emails are only queued (nothing leaves the machine).
-STACK_ENV = {"ABUSE_LIMITS": "off", "EMAIL_SENDER_ENABLED": "false"}
+# No moto server and no sender (the stack's default without SES): the bookings' emails are only
+# queued, nothing leaves the machine. A sender would poll the outbox five times a second.
+STACK_ENV = {"ABUSE_LIMITS": "off", "EMAIL_POLL_SECONDS": "0.2"}
 BROKEN = fault_env("race_guard_off", "race_slow_capacity_count")
 OWN_ADAPTER = "tests.unit.test_adapter_registry:OwnSystem"  # a team's adapter, by module:Class
 
@@ -87,6 +91,7 @@ def test_the_reference_adapter_books_refuses_and_reads_the_final_state(reference
         slot = system.availability(standard.id, tomorrow, tomorrow + timedelta(days=70))[0]
         first = book(system, standard.id, slot.interval, Client("First", "first@harness.example.com"))
         assert isinstance(first, Booked) and first.interval == slot.interval and first.status == "scheduled"
+        assert_queued_and_unsent(reference, first.booking_id)
         again = book(system, standard.id, slot.interval, Client("Second", "second@harness.example.com"))
         assert isinstance(again, Refused) and (again.reason, again.code) == ("taken", "slot_unavailable")
         past = Interval(slot.interval.start - timedelta(days=30), slot.interval.end - timedelta(days=30))
@@ -112,6 +117,16 @@ def test_the_reference_adapter_books_refuses_and_reads_the_final_state(reference
             assert held.calendar == standard.calendar
     finally:
         system.close()
+
+
+def assert_queued_and_unsent(stack: Target, job_id: str) -> None:
+    """A stack without SES queues a booking's emails and no process tries to send them."""
+    time.sleep(1)  # five polls of a sender, were one running
+    with psycopg.connect(stack.database_url or "") as conn:
+        rows = conn.execute(
+            "SELECT state, attempts FROM email_outbox WHERE job_id = %s", (job_id,)
+        ).fetchall()
+    assert rows and all(row == ("pending", 0) for row in rows), rows
 
 
 def test_a_booking_nobody_answers_is_unknown(reference: Target) -> None:
@@ -172,7 +187,7 @@ def test_a_command_not_yet_through_adapters_refuses_another_adapters_target(tmp_
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
     command = [sys.executable, "-m", "pytest", "properties/test_lifecycle_machine.py", "-q"]
     done = subprocess.run(
-        [*command, "-p", "no:cacheprovider", "--target-file", str(target_file)],
+        [*command, *PROPERTIES_SESSION_OPTIONS, "--target-file", str(target_file)],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.suite_sessions import PROPERTIES_SESSION_OPTIONS
 from reference_app.local.stack import free_port
 from tests.integration.cli_runs import REPO_ROOT, STACK_STARTED, without_harness_variables, write_target
 
@@ -22,7 +23,7 @@ def run_suite(suite: str, *options: str) -> str:
     """The suite's pytest session with these options; its output, having checked it ended with
     exit code 2 (no verdict)."""
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", suite, *options, "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", suite, *options, "-q", *PROPERTIES_SESSION_OPTIONS],
         cwd=REPO_ROOT,
         env=without_harness_variables(),
         capture_output=True,

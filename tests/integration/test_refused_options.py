@@ -25,8 +25,26 @@ pytestmark = pytest.mark.processes
         (("--processes", "-4"), "argument --processes: must be 0 (none), a count, or -1"),
         (("--spawn-rate", "0"), "argument --spawn-rate/-r: must be above 0"),
         (("--stack-env", "NOEQUALS"), "--stack-env expects NAME=VALUE, got 'NOEQUALS'"),
+        (
+            ("--stack-without-ses", "--nemesis", "kill-worker,ses-outage"),
+            "--nemesis ses-outage pauses the local stack's SES: drop --stack-without-ses",
+        ),
+        (
+            ("--stack-without-ses", "--base-url", "http://127.0.0.1:9"),
+            "--stack-without-ses shapes the local stack the harness starts; http://127.0.0.1:9 sends",
+        ),
     ],
-    ids=["users-0", "users-negative", "race-of-one", "duration-abc", "processes", "spawn-rate", "stack-env"],
+    ids=[
+        "users-0",
+        "users-negative",
+        "race-of-one",
+        "duration-abc",
+        "processes",
+        "spawn-rate",
+        "stack-env",
+        "no-ses-outage-without-ses",
+        "no-ses-for-a-named-target",
+    ],
 )
 def test_load_options_are_refused_before_a_stack_starts(args: tuple[str, ...], line: str) -> None:
     output = assert_cannot_judge(run_cli("load", *args), line)

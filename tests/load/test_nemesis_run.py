@@ -34,7 +34,7 @@ def race_with_nemesis(
     results: Path, nemesis: str, duration: str, *stack_env: str, interval: str = "4s"
 ) -> subprocess.CompletedProcess[str]:
     options = ("--users", "20", "--duration", duration, "--nemesis", nemesis, "--nemesis-interval", interval)
-    return run_race(results, *options, stack_env=stack_env, timeout=280)
+    return run_race(results, *options, stack_env=stack_env, timeout=280, ses="ses-outage" in nemesis)
 
 
 def test_race_under_every_fault_passes_on_the_reference_service(tmp_path: Path) -> None:
