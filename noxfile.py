@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,8 +14,25 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "tests"]
 
 
+# Where compiled bytecode goes when the environment forbids writing it beside the sources.
+BYTECODE_CACHE = Path(__file__).parent / ".nox" / "bytecode"
+
+
+def keep_bytecode(session: nox.Session) -> None:
+    """With PYTHONDONTWRITEBYTECODE set (as on CI machines that keep source trees clean), every
+    process would compile each module it imports from source, and a session starts hundreds of
+    them (servers, moto, email senders, Locust workers, suite sessions): 10.3 s of CPU to collect
+    the browser suites against 3.5 s with the bytecode kept, 2.7 s against 0.8 s to import
+    moto, Litestar and boto3. The session's processes write their bytecode, once, under
+    .nox/bytecode (PYTHONPYCACHEPREFIX), never beside the sources."""
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        session.env["PYTHONDONTWRITEBYTECODE"] = ""
+        session.env["PYTHONPYCACHEPREFIX"] = os.environ.get("PYTHONPYCACHEPREFIX") or str(BYTECODE_CACHE)
+
+
 def install(session: nox.Session, *extras: str) -> None:
     """Install the project with the named extras (dependencies come from pyproject.toml)."""
+    keep_bytecode(session)
     spec = f".[{','.join(extras)}]" if extras else "."
     session.install("-e", spec)
 
