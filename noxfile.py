@@ -185,9 +185,10 @@ def _load_mix(session: nox.Session) -> None:
 
 # Every Locust tooth catches what it is for whatever the machine's timing (no guard, or a guard
 # locking too little, with a slow capacity count; a count that forgets started jobs; faults
-# injected at set times), so they run two at a time, test by test; the two nemesis races
-# (xdist_group "nemesis") one after the other.
-LOAD_TEETH = ("-m", "locust_race", "-n", "2", "--dist", "loadgroup", "--durations=12", "tests/load")
+# injected at set times), so they run three at a time, test by test (much of a tooth is a
+# fixed-length race and a stack starting: two at a time left a core half idle); the two
+# nemesis races (xdist_group "nemesis") one after the other.
+LOAD_TEETH = ("-m", "locust_race", "-n", "3", "--dist", "loadgroup", "--durations=12", "tests/load")
 
 
 @nox.session
