@@ -197,7 +197,7 @@ def load_teeth(session: nox.Session) -> None:
     race on a stack of its own, left out of `nox -s tests`): the race's teeth and the race under
     every nemesis fault, which is `nox -s load`'s third run with more checked. `nox -s load`'s
     first run, the distributed race, is CI's gated checklist run's race (see RACE_RUN). CI runs
-    the two apart, each in one of its lanes (`nox -s load_mix`, `nox -s locust_teeth`). Options
+    the two apart (`nox -s load_mix` first and alone, `nox -s locust_teeth` in a lane). Options
     after `--` go to pytest, in one process."""
     # checklists: the checklist's no-double-booking item on a real race is one of the teeth.
     install(session, "stack", "test", "load", "checklists")
@@ -211,14 +211,14 @@ def load_teeth(session: nox.Session) -> None:
 
 @nox.session
 def load_mix(session: nox.Session) -> None:
-    """The mix of `nox -s load` (CI runs it beside its other lane: its gates have a wide margin)."""
+    """The mix of `nox -s load` (CI runs it first, alone: its latency gates judge the service)."""
     install(session, "stack", "load")
     _load_mix(session)
 
 
 @nox.session
 def locust_teeth(session: nox.Session) -> None:
-    """The Locust teeth of `nox -s load_teeth`, two at a time. Options after `--` go to pytest."""
+    """The Locust teeth of `nox -s load_teeth`, three at a time. Options after `--` go to pytest."""
     install(session, "stack", "test", "load", "checklists")
     session.run("pytest", *LOAD_TEETH, *session.posargs, env=own_logs(session))
 
