@@ -35,7 +35,7 @@ def run_suite(suite: str, *options: str) -> str:
     return output
 
 
-@pytest.mark.parametrize(("suite", "option"), zip(SUITES, ["--base-url", "--target-url"], strict=True))
+@pytest.mark.parametrize(("suite", "option"), list(zip(SUITES, ["--base-url", "--target-url"], strict=True)))
 def test_a_suite_session_against_a_dead_target_ends_at_once(suite: str, option: str) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     output = run_suite(suite, option, url)
