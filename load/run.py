@@ -96,7 +96,8 @@ def check_run_arguments(args: argparse.Namespace) -> None:
             "one user races no one and proves nothing"
         )
     parse_env_pairs(args.stack_env)
-    if args.stack_without_ses and "ses-outage" in getattr(args, "nemesis", ""):
+    faults = [name.strip() for name in getattr(args, "nemesis", "").split(",")]
+    if args.stack_without_ses and "ses-outage" in faults:
         raise CannotJudge("--nemesis ses-outage pauses the local stack's SES: drop --stack-without-ses")
 
 
@@ -117,8 +118,13 @@ def cmd_run(
         run_preflight(explicit, args.scenario)
     else:
         announce_local_stack(args.servers, with_ses=not args.stack_without_ses)
-    local = {"servers": args.servers, "workers": args.server_workers, "env": stack_env}
-    with harness_target(explicit, **local, with_ses=not args.stack_without_ses) as target:
+    with harness_target(
+        explicit,
+        servers=args.servers,
+        workers=args.server_workers,
+        env=stack_env,
+        with_ses=not args.stack_without_ses,
+    ) as target:
         if explicit is None:
             print(f"local reference stack up at {target.base_url}", flush=True)
             run_preflight(target, args.scenario)
