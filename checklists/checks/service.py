@@ -182,8 +182,26 @@ def _preflight(ctx: CheckContext, path: str, origin: str, method: str) -> httpx.
     return httpx.options(f"{ctx.target.base_url}{path}", headers=headers, timeout=ctx.http_timeout)
 
 
+def look_alikes(own: str) -> list[str]:
+    """Origins a loose origin match lets through, made from the app's own: the own origin with
+    more after it (a prefix match), the same host with more before it (a suffix match), the
+    other scheme (http and https are different origins), and `null` (sandboxed frames and local
+    files send it, and anyone can make a page that does)."""
+    parts = urlsplit(own)
+    other_scheme = "http" if parts.scheme == "https" else "https"
+    return [
+        f"{own}.evil.example",
+        f"{parts.scheme}://evil{parts.netloc}",
+        f"{other_scheme}://{parts.netloc}",
+        "null",
+    ]
+
+
 @check("cors_restricted", needs=[Capability.CORS])
 def cors_restricted(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult:
+    """The app's own origin is allowed; a foreign origin and the look-alikes of the own one
+    (`look_alikes = false` leaves those out) get no Access-Control-Allow-Origin of their own
+    or `*`, on a preflight or on a simple GET."""
     path = str(params.get("path", reference_paths.SIGN_IN))
     method = str(params.get("method", "POST"))
     foreign = str(params.get("foreign_origin", "https://evil.example"))
@@ -191,16 +209,22 @@ def cors_restricted(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult
     if not own_url:
         return CheckResult.failed("the target names no publicAppUrl, so the app's own origin is unknown")
     own = _origin(own_url)
+    others = look_alikes(own) if params.get("look_alikes", True) else []
     evidence: list[Evidence] = []
     failures: list[str] = []
     try:
         refused = _preflight(ctx, path, foreign, method)
         allowed = _preflight(ctx, path, own, method)
-        simple = httpx.get(
-            reference_paths.health_url(ctx.target.base_url),
-            headers={"Origin": foreign},
-            timeout=ctx.http_timeout,
-        )
+        health = reference_paths.health_url(ctx.target.base_url)
+        simple = httpx.get(health, headers={"Origin": foreign}, timeout=ctx.http_timeout)
+        probes = [
+            (origin, label, response)
+            for origin in others
+            for label, response in (
+                ("preflight", _preflight(ctx, path, origin, method)),
+                ("GET /health", httpx.get(health, headers={"Origin": origin}, timeout=ctx.http_timeout)),
+            )
+        ]
     except httpx.HTTPError as exc:
         return CheckResult.failed(
             f"CORS requests failed: {exc}", http_failure("preflight", "OPTIONS", path, exc)
@@ -210,14 +234,18 @@ def cors_restricted(ctx: CheckContext, params: Mapping[str, Any]) -> CheckResult
         http_exchange(f"preflight from the app's own origin {own}", allowed),
         http_exchange(f"GET /health from {foreign}", simple),
     ]
-    for label, response in (("preflight", refused), ("GET /health", simple)):
+    answers = [(foreign, "preflight", refused), (foreign, "GET /health", simple), *probes]
+    for origin, label, response in answers:
         granted = response.headers.get("access-control-allow-origin")
-        if granted in ("*", foreign):
-            failures.append(f"{label} from {foreign} allowed (Access-Control-Allow-Origin: {granted})")
+        if granted in ("*", origin):
+            failures.append(f"{label} from {origin} allowed (Access-Control-Allow-Origin: {granted})")
+            if origin != foreign:
+                evidence.append(http_exchange(f"{label} from {origin}, a look-alike of {own}", response))
     granted_own = allowed.headers.get("access-control-allow-origin")
     if granted_own != own or not allowed.is_success:
         failures.append(
             f"preflight from the app's own origin {own} not allowed "
             f"(status {allowed.status_code}, Access-Control-Allow-Origin: {granted_own})"
         )
-    return judged(failures, f"only {own} is allowed; {foreign} is refused", evidence)
+    refused_too = f" and {len(others)} look-alikes of it ({', '.join(others)})" if others else ""
+    return judged(failures, f"only {own} is allowed; {foreign}{refused_too} are refused", evidence)

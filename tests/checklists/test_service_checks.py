@@ -25,11 +25,23 @@ CORS_PARAMS = {"foreign_origin": "https://evil.example", "method": "POST", "path
 
 
 def cors_server(policy: str) -> RouteServer:
-    """`strict` allows only APP; `star` answers every origin with `*`; `echo` reflects any origin."""
+    """`strict` allows only APP; `star` answers every origin with `*`; `echo` reflects any origin;
+    the loose matches reflect an origin that starts with APP, ends with its host, has its host
+    whatever the scheme, or is `null`."""
+    host = APP.split("://")[1]
+    loose = {
+        "prefix": lambda origin: origin.startswith(APP),
+        "suffix": lambda origin: origin.endswith(host),
+        "any-scheme": lambda origin: origin.split("://")[-1] == host,
+        "null": lambda origin: origin in (APP, "null"),
+    }
 
     def answer(request: Request) -> Answer:
         origin = request.headers.get("Origin", "")
-        granted = {"strict": origin if origin == APP else None, "star": "*", "echo": origin}[policy]
+        if policy in loose:
+            granted = origin if loose[policy](origin) else None
+        else:
+            granted = {"strict": origin if origin == APP else None, "star": "*", "echo": origin}[policy]
         headers = {"Access-Control-Allow-Origin": granted} if granted else {}
         if request.method == "OPTIONS" and granted:
             headers["Access-Control-Allow-Methods"] = "GET, POST"
@@ -55,10 +67,41 @@ def test_cors_open_to_any_origin_turns_red(make_context: MakeContext, policy: st
     assert preflight["response"]["headers"]["access-control-allow-origin"] in ("*", "https://evil.example")
 
 
+@pytest.mark.parametrize(
+    ("policy", "let_through"),
+    [
+        ("prefix", "https://book.example.com.evil.example"),
+        ("suffix", "https://evilbook.example.com"),
+        ("any-scheme", "http://book.example.com"),
+        ("null", "null"),
+    ],
+)
+def test_cors_matching_the_app_loosely_turns_red(
+    make_context: MakeContext, policy: str, let_through: str
+) -> None:
+    # Each server refuses https://evil.example and allows the app: only the look-alike shows it.
+    with serving(cors_server(policy)) as url:
+        result = cors_restricted(make_context(Target(base_url=url, public_app_url=APP)), CORS_PARAMS)
+    assert result.outcome is Outcome.FAILED
+    assert f"preflight from {let_through} allowed" in result.summary, result.summary
+    assert "https://evil.example allowed" not in result.summary
+    shown = [e.detail for e in result.evidence if let_through in e.label]
+    assert shown and shown[0]["response"]["headers"]["access-control-allow-origin"] == let_through
+
+
+def test_cors_look_alikes_can_be_left_out(make_context: MakeContext) -> None:
+    with serving(cors_server("any-scheme")) as url:
+        params = {**CORS_PARAMS, "look_alikes": False}
+        result = cors_restricted(make_context(Target(base_url=url, public_app_url=APP)), params)
+    assert result.outcome is Outcome.PASSED, result.summary
+    assert "look-alike" not in result.summary
+
+
 def test_cors_allowing_only_the_app_passes(make_context: MakeContext) -> None:
     with serving(cors_server("strict")) as url:
         result = cors_restricted(make_context(Target(base_url=url, public_app_url=APP)), CORS_PARAMS)
     assert result.outcome is Outcome.PASSED, result.summary
+    assert "4 look-alikes" in result.summary and "null" in result.summary
 
 
 def test_cors_refusing_the_app_itself_turns_red(make_context: MakeContext) -> None:
