@@ -78,6 +78,15 @@ CASES: dict[str, Case] = {
         3, "3.4 Beyond the advance window: not offered, refused if forced"
     ),
     "test_every_rule_code_gets_an_inline_message": Case(3, "3.x Every rule code is shown inline"),
+    "test_the_last_start_of_a_working_day_is_offered_and_books": Case(
+        3, "3.2 Working hours at their edge: the start that ends at closing is offered and books"
+    ),
+    "test_the_last_day_of_the_advance_window_is_offered_and_books": Case(
+        3, "3.4 The advance window at its edge: its last day is offered and books, the next is not"
+    ),
+    "test_the_minimum_notice_offers_its_earliest_start_and_refuses_inside_it": Case(
+        3, "3.x Minimum notice: the earliest start it allows is offered, one inside it refused"
+    ),
     # 4 Admin conflict detection
     "test_create_over_a_booked_slot_lists_the_overlapping_jobs": Case(
         4, "4.1 Creating a job over a booked slot shows the 409 with the overlapping jobs"
