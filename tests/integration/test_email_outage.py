@@ -169,4 +169,7 @@ def test_ses_disabled_logs_instead_of_sending(
         lambda: {s for s, *_ in _outbox(database_url, tenant.tenant_id)} == {"sent"},
         "the log transport to take both emails",
     )
-    assert all(mid and mid.startswith("logged-") for *_, mid in _outbox(database_url, tenant.tenant_id))
+    rows = _outbox(database_url, tenant.tenant_id)
+    assert all(mid and mid.startswith("logged-") for *_, mid in rows)
+    # Sent on the first try: one attempt each, counted, and no error left behind.
+    assert [(attempts, error) for _, attempts, error, _ in rows] == [(1, None), (1, None)]

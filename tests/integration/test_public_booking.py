@@ -128,16 +128,28 @@ def test_idempotent_retry_returns_first_response(
     assert count_rows(database_url, "jobs", tenant.tenant_id) == 1
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"start": "2030-01-10T11:00:00Z"},
+        {"email": "someone-else@example.com"},
+        {"name": "Another Client"},
+        {"notes": "a different request"},
+    ],
+    ids=["start", "email", "name", "notes"],
+)
 def test_idempotency_key_with_another_body_is_422(
-    client: TestClient[Any], tenant: SeedResult, database_url: str
+    client: TestClient[Any], tenant: SeedResult, database_url: str, change: dict[str, str]
 ) -> None:
+    """Any field of the request that differs makes it another request: a replay of the first
+    answer would tell this client it booked what someone else did."""
     headers = {"Idempotency-Key": "retry-456"}
-    assert (
-        book(client, tenant.services["callout"], "2030-01-10T10:00:00Z", headers=headers).status_code == 201
-    )
-    other = book(client, tenant.services["callout"], "2030-01-10T11:00:00Z", headers=headers)
-    assert other.status_code == 422
+    first = {"start": "2030-01-10T10:00:00Z", "email": "ada@example.com", "name": "Ada Client"}
+    assert book(client, tenant.services["callout"], **first, headers=headers).status_code == 201
+    other = book(client, tenant.services["callout"], **{**first, **change}, headers=headers)
+    assert other.status_code == 422, other.text
     assert error_code(other) == "idempotency_key_reused"
+    assert count_rows(database_url, "jobs", tenant.tenant_id) == 1
     assert count_rows(database_url, "jobs", tenant.tenant_id) == 1
 
 
