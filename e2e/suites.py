@@ -173,6 +173,9 @@ CASES: dict[str, Case] = {
     # Teeth: each guarding suite fails against a service broken the way it guards against.
     "test_suite2_catches_double_booking": Case(2, "Teeth: fails with the concurrency guard off"),
     "test_suite3_catches_a_rule_switched_off": Case(3, "Teeth: fails with the same-day rule off"),
+    "test_suite3_catches_the_advance_window_counted_a_day_short": Case(
+        3, "Teeth: fails when the window's last day is offered but refused"
+    ),
     "test_suite4_catches_a_create_over_another_job": Case(
         4, "Teeth: fails when the calendar creates over another job"
     ),

@@ -32,6 +32,7 @@ ROOT = E2E_DIR.parent
 BROKEN_ENV = {
     **fault_env(
         "e2e_rule_same_day_off",
+        "e2e_rule_window_one_day_short",
         "e2e_emails_not_queued",
         "e2e_page_overflows_phone",
         "e2e_booking_needs_chromium",
@@ -51,6 +52,10 @@ SUITE_TESTS = {
         "test_same_day_is_not_offered_and_is_refused",
         "test_outside_working_hours_is_not_offered_and_is_refused",  # the control
     ],
+    "test_suite_03_rule_edges.py": [
+        "test_the_last_day_of_the_advance_window_is_offered_and_books",
+        "test_the_last_start_of_a_working_day_is_offered_and_books",  # the control
+    ],
     "test_suite_04_admin_conflicts.py": ["test_create_over_a_booked_slot_lists_the_overlapping_jobs"],
     "test_suite_05_job_lifecycle.py": ["test_moves_not_allowed_are_not_offered"],
     "test_suite_06_emails.py": ["test_instant_booking_emails_client_and_contractor"],
@@ -66,7 +71,7 @@ pytestmark = pytest.mark.e2e_teeth
 # the long ones), run side by side.
 HALVES = (
     ("test_suite_10_cross_browser.py", "test_suite_03_business_rules.py", "test_suite_05_job_lifecycle.py",
-     "test_suite_06_emails.py"),
+     "test_suite_06_emails.py", "test_suite_03_rule_edges.py"),
     ("test_suite_07_edge_cases.py", "test_suite_04_admin_conflicts.py", "test_suite_02_double_booking.py",
      "test_suite_09_mobile.py"),
 )  # fmt: skip
@@ -142,6 +147,17 @@ def test_suite2_catches_double_booking(broken_run: dict[str, list[dict[str, Any]
 def test_suite3_catches_a_rule_switched_off(broken_run: dict[str, list[dict[str, Any]]]) -> None:
     assert_caught(broken_run, "test_same_day_is_not_offered_and_is_refused", "same_day_not_allowed")
     (control,) = broken_run["test_outside_working_hours_is_not_offered_and_is_refused"]
+    assert control["outcome"] == "passed", f"the control failed too: {control}"
+
+
+@pytest.mark.suite3
+def test_suite3_catches_the_advance_window_counted_a_day_short(
+    broken_run: dict[str, list[dict[str, Any]]],
+) -> None:
+    assert_caught(
+        broken_run, "test_the_last_day_of_the_advance_window_is_offered_and_books", "beyond_advance_window"
+    )
+    (control,) = broken_run["test_the_last_start_of_a_working_day_is_offered_and_books"]
     assert control["outcome"] == "passed", f"the control failed too: {control}"
 
 

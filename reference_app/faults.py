@@ -38,6 +38,9 @@ KNOWN_FAULTS: dict[str, str] = {
     "write (a slow database): harmless while the slot locks serialise writers, a certain "
     "double-booking when they do not (with BOOKING_CONCURRENCY_GUARD=off)",
     "e2e_rule_same_day_off": "public bookings skip the same-day rule (the page still hides those days)",
+    "e2e_rule_window_one_day_short": "bookings on the advance window's last day are refused as "
+    "beyond it (the window counted a day short), while the page still offers that day "
+    "(scheduling/rules.py)",
     "e2e_emails_not_queued": "a public booking queues none of its emails",
     "e2e_page_overflows_phone": "the booking page holds a row wider than a phone's screen",
     "e2e_booking_needs_chromium": "the booking page calls an API only Chromium has "

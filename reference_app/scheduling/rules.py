@@ -121,7 +121,10 @@ def time_rule_violation(start: datetime, now: datetime, policy: SlotPolicy) -> s
     start_day = _local_date(start, policy.tz)
     if not policy.settings.same_day_booking and start_day == today:
         return SAME_DAY_NOT_ALLOWED
-    if start_day > today + timedelta(days=policy.settings.advance_booking_days):
+    window = policy.settings.advance_booking_days
+    if failpoint_active("e2e_rule_window_one_day_short"):  # the broken variant (faults.py)
+        window -= 1
+    if start_day > today + timedelta(days=window):
         return BEYOND_ADVANCE_WINDOW
     return None
 
