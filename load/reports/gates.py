@@ -89,6 +89,15 @@ def not_judged(name: str, limit: str, why: str) -> Gate:
 
 
 NO_REQUESTS = "no requests"
+# Below this many requests a p95 is the slowest one or next to it: the gate still judges it,
+# and says over how many it was measured.
+FEW_REQUESTS = 20
+
+
+def measured_p95(row: StatsRow) -> str:
+    """The p95 and how many requests it was measured over (a few requests' p95 is their worst)."""
+    few = ", the slowest of so few" if row.requests < FEW_REQUESTS else ""
+    return f"{row.p95_ms:g} ms over {row.requests} request{'s' if row.requests != 1 else ''}{few}"
 
 
 def parse_endpoint_limits(values: Sequence[str]) -> dict[str, float]:
@@ -116,14 +125,14 @@ def latency_gates(rows: Sequence[StatsRow], total: StatsRow, limits: GateLimits)
         Gate(
             "p95 latency (all requests)",
             f"< {limits.p95_ms:g} ms",
-            f"{total.p95_ms:g} ms",
+            measured_p95(total),
             total.p95_ms < limits.p95_ms,
         )
     ]
     for row in rows:
         limit = limits.p95_ms_by_name.get(row.name, limits.p95_ms)
         gates.append(
-            Gate(f"p95 latency {row.name}", f"< {limit:g} ms", f"{row.p95_ms:g} ms", row.p95_ms < limit)
+            Gate(f"p95 latency {row.name}", f"< {limit:g} ms", measured_p95(row), row.p95_ms < limit)
         )
     unknown = set(limits.p95_ms_by_name) - {row.name for row in rows}
     for name in sorted(unknown):

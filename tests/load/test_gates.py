@@ -40,6 +40,18 @@ def test_per_endpoint_p95_gate_trips() -> None:
     assert breached(latency_gates([BOOK, LOOK], TOTAL, limits)) == [f"p95 latency {LOOK.name}"]
 
 
+def test_a_p95_says_over_how_many_requests_and_when_they_are_few() -> None:
+    few = dataclasses.replace(LOOK, requests=3, p95_ms=620)
+    gates = {g.name: g for g in latency_gates([BOOK, few], TOTAL, GateLimits())}
+    assert gates[f"p95 latency {BOOK.name}"].measured == "40 ms over 100 requests"
+    assert gates["p95 latency (all requests)"].measured == "60 ms over 150 requests"
+    slow_few = gates[f"p95 latency {LOOK.name}"]
+    # Still judged: three slow answers out of three is a breach, said with its sample.
+    assert slow_few.breached and slow_few.measured == "620 ms over 3 requests, the slowest of so few"
+    one = dataclasses.replace(LOOK, requests=1, p95_ms=5)
+    assert latency_gates([one], TOTAL, GateLimits())[1].measured.startswith("5 ms over 1 request,")
+
+
 def test_an_endpoint_limit_for_an_endpoint_never_called_trips() -> None:
     limits = GateLimits(p95_ms_by_name={"GET /nowhere": 100})
     assert breached(latency_gates([BOOK], TOTAL, limits)) == ["p95 latency GET /nowhere"]
