@@ -183,9 +183,10 @@ def _load_mix(session: nox.Session) -> None:
     session.run("python", "-m", "load", "run", "--scenario", scenario, *options)
 
 
-# Every Locust tooth catches what it is for whatever the machine's timing (no guard, or a guard
-# locking too little, with a slow capacity count; a count that forgets started jobs; faults
-# injected at set times), so they run three at a time, test by test (much of a tooth is a
+# The Locust teeth catch what they are for on a busy machine too (no guard, or a guard locking
+# too little, with a slow capacity count; a count that forgets started jobs; faults injected
+# at set times; the race-shape teeth, whose offset rounds meet by chance, retry up to six
+# times: docs/teeth.md), so they run three at a time, test by test (much of a tooth is a
 # fixed-length race and a stack starting: two at a time left a core half idle); the two
 # nemesis races (xdist_group "nemesis") one after the other.
 LOAD_TEETH = ("-m", "locust_race", "-n", "3", "--dist", "loadgroup", "--durations=12", "tests/load")

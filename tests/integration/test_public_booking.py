@@ -150,7 +150,6 @@ def test_idempotency_key_with_another_body_is_422(
     assert other.status_code == 422, other.text
     assert error_code(other) == "idempotency_key_reused"
     assert count_rows(database_url, "jobs", tenant.tenant_id) == 1
-    assert count_rows(database_url, "jobs", tenant.tenant_id) == 1
 
 
 def test_idempotent_replay_survives_the_slot_passing(
